@@ -1,0 +1,222 @@
+package dev.aod.agent.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A YAML node that knows its path and reports every type or range error into {@link ConfigProblems}. */
+final class ConfigNode {
+    private final JsonNode node;
+    private final String path;
+    private final ConfigProblems problems;
+
+    ConfigNode(JsonNode node, String path, ConfigProblems problems) {
+        this.node = node == null ? MissingNode.getInstance() : node;
+        this.path = path;
+        this.problems = problems;
+    }
+
+    String path() {
+        return path;
+    }
+
+    boolean isPresent() {
+        return !node.isMissingNode() && !node.isNull();
+    }
+
+    ConfigNode get(String key) {
+        return new ConfigNode(node.get(key), path.isEmpty() ? key : path + "." + key, problems);
+    }
+
+    void error(String message) {
+        problems.error(path, shown(), message);
+    }
+
+    void notice(String message) {
+        problems.notice(path, message);
+    }
+
+    /** Errors on every key not in {@code known}, suggesting the nearest known one. */
+    void allowOnly(Collection<String> known) {
+        if (!node.isObject()) {
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                String hint = nearest(key, known).map(k -> "; did you mean " + k + "?").orElse("");
+                problems.error(path.isEmpty() ? key : path + "." + key, null,
+                        "unknown key" + hint + " (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    boolean requireMap() {
+        if (isPresent() && !node.isObject()) {
+            error("must be a mapping of keys to values");
+            return false;
+        }
+        return isPresent();
+    }
+
+    /** The entries of a mapping in file order; empty (with an error) if this is not a mapping. */
+    List<Map.Entry<String, ConfigNode>> entries() {
+        List<Map.Entry<String, ConfigNode>> out = new ArrayList<>();
+        if (requireMap()) {
+            node.fields().forEachRemaining(e -> out.add(Map.entry(e.getKey(), get(e.getKey()))));
+        }
+        return out;
+    }
+
+    /** The items of a list; empty (with an error) if present and not a list. */
+    List<ConfigNode> items() {
+        List<ConfigNode> out = new ArrayList<>();
+        if (!isPresent()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            error("must be a list");
+            return out;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            out.add(new ConfigNode(node.get(i), path + "[" + i + "]", problems));
+        }
+        return out;
+    }
+
+    Optional<String> string() {
+        if (!isPresent()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            error("must be a string");
+            return Optional.empty();
+        }
+        return Optional.of(node.asText());
+    }
+
+    Optional<String> requiredString() {
+        if (!isPresent()) {
+            error("is required");
+        }
+        return string();
+    }
+
+    Optional<Boolean> bool() {
+        if (!isPresent()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            error("must be true or false");
+            return Optional.empty();
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    /** A whole number in [min, max]; strings such as "5" are errors, not numbers. */
+    Optional<Long> integer(long min, long max) {
+        if (!isPresent()) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() && !(node.isFloatingPointNumber() && node.asDouble() == Math.rint(node.asDouble()))) {
+            error("must be a whole number");
+            return Optional.empty();
+        }
+        long v = node.asLong();
+        if (v < min || v > max) {
+            error("must be between " + min + " and " + max);
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    Optional<Long> requiredInteger(long min, long max) {
+        if (!isPresent()) {
+            error("is required");
+        }
+        return integer(min, max);
+    }
+
+    /** A number (whole or decimal) in (or at) the given bounds. */
+    Optional<Double> number(double min, boolean minInclusive, double max) {
+        if (!isPresent()) {
+            return Optional.empty();
+        }
+        if (!node.isNumber()) {
+            error("must be a number");
+            return Optional.empty();
+        }
+        double v = node.asDouble();
+        if (v < min || (!minInclusive && v == min) || v > max) {
+            error("must be " + (minInclusive ? "at least " : "greater than ") + trim(min) + " and at most " + trim(max));
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    /** One of {@code allowed}, compared ignoring case; the canonical spelling is returned. */
+    Optional<String> oneOf(List<String> allowed, boolean ignoreCase) {
+        Optional<String> s = string();
+        if (s.isEmpty()) {
+            return s;
+        }
+        for (String a : allowed) {
+            if (ignoreCase ? a.equalsIgnoreCase(s.get()) : a.equals(s.get())) {
+                return Optional.of(a);
+            }
+        }
+        error("must be one of " + String.join(", ", allowed) + hint(s.get(), allowed));
+        return Optional.empty();
+    }
+
+    String shown() {
+        if (!isPresent()) {
+            return null;
+        }
+        return node.isTextual() ? "\"" + node.asText() + "\"" : node.toString();
+    }
+
+    static String hint(String value, Collection<String> known) {
+        return nearest(value, known).map(k -> "; did you mean " + k + "?").orElse("");
+    }
+
+    static Optional<String> nearest(String value, Collection<String> known) {
+        return known.stream()
+                .filter(k -> distance(k.toLowerCase(), value.toLowerCase()) <= Math.max(2, value.length() / 4))
+                .min(Comparator.comparingInt(k -> distance(k.toLowerCase(), value.toLowerCase())));
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    static Set<String> keys(String... keys) {
+        return new java.util.LinkedHashSet<>(List.of(keys));
+    }
+}

@@ -1,0 +1,14 @@
+package dev.aod.agent.config;
+
+import java.util.List;
+
+/**
+ * A valid configuration and what the admin should know about it: keys accepted but not acted on,
+ * features not implemented yet, contradictions that were resolved.
+ */
+public record LoadedConfig(AgentConfig config, String source, String format, List<String> notices) {
+
+    public LoadedConfig {
+        notices = List.copyOf(notices);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.aod.agent.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aod.agent.config.LatencyAnomaly;
+import dev.aod.agent.protocol.SmbCommand;
+import dev.aod.bpf.Event;
+import dev.aod.bpf.EventBatch;
+import dev.aod.bpf.EventLayout;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LatencyDetectorTest {
+    private static final long MS = 1_000_000;
+    private static final long S = 1_000 * MS;
+    private static final MonotonicClock EPOCH = ns -> Instant.EPOCH.plusNanos(ns);
+
+    private final LatencyAnomaly config = new LatencyAnomaly("latency",
+            Map.of(SmbCommand.SMB2_WRITE, Duration.ofMillis(50), SmbCommand.SMB2_READ, Duration.ofMillis(20)),
+            3, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), List.of("dmesg"));
+    private final LatencyDetector detector = new LatencyDetector(config, EPOCH);
+    private final List<Anomaly> fired = new ArrayList<>();
+
+    @Test
+    void firesWhenMinCountSlowRequestsCompleteWithinTheWindow() {
+        feed(write(10 * S, 60), write(11 * S, 70), write(11 * S + 500 * MS, 80));
+
+        assertThat(fired).singleElement().satisfies(a -> {
+            assertThat(a.trigger()).isEqualTo(Anomaly.Trigger.COUNT_IN_WINDOW);
+            assertThat(a.command()).isEqualTo("SMB2_WRITE");
+            assertThat(a.threshold()).isEqualTo(Duration.ofMillis(50));
+            assertThat(a.observedCount()).isEqualTo(3);
+            assertThat(a.maxLatency()).isEqualTo(Duration.ofMillis(80));
+            assertThat(a.firstSeen()).isEqualTo(Instant.EPOCH.plusSeconds(10));
+            assertThat(a.lastSeen()).isEqualTo(Instant.EPOCH.plusMillis(11_500));
+            assertThat(a.events()).hasSize(3);
+            assertThat(a.actions()).containsExactly("dmesg");
+        });
+    }
+
+    @Test
+    void slowRequestsSpreadWiderThanTheWindowDoNotFire() {
+        feed(write(10 * S, 60), write(11 * S, 60), write(12 * S + 1, 60), write(14 * S + 2, 60));
+
+        assertThat(fired).isEmpty();
+    }
+
+    @Test
+    void theWindowSlidesRatherThanResettingPerBatch() {
+        feed(write(10 * S, 60));
+        feed(write(13 * S, 60), write(14 * S, 60));
+        assertThat(fired).isEmpty();
+        feed(write(14 * S + 900 * MS, 60));
+
+        assertThat(fired).singleElement().extracting(Anomaly::observedCount).isEqualTo(3);
+    }
+
+    @Test
+    void requestsUnderTheirCommandsThresholdAreNotCounted() {
+        feed(write(10 * S, 49), write(10 * S, 49), write(10 * S, 49), read(10 * S, 25), read(10 * S, 19));
+
+        assertThat(fired).isEmpty();
+    }
+
+    @Test
+    void eachCommandIsJudgedAgainstItsOwnThreshold() {
+        feed(read(10 * S, 25), read(10 * S + 1, 25), write(10 * S + 2, 55));
+
+        assertThat(fired).singleElement().satisfies(a -> {
+            assertThat(a.command()).isEqualTo("SMB2_READ");
+            assertThat(a.commandCounts()).containsOnly(Map.entry("SMB2_READ", 2), Map.entry("SMB2_WRITE", 1));
+        });
+    }
+
+    @Test
+    void untrackedCommandsAreIgnored() {
+        feed(event(10 * S, 500, SmbCommand.SMB2_CREATE), event(10 * S, 500, SmbCommand.SMB2_CREATE),
+                event(10 * S, 500, SmbCommand.SMB2_CREATE), event(10 * S, 5000, SmbCommand.SMB2_CREATE));
+
+        assertThat(fired).isEmpty();
+    }
+
+    @Test
+    void aSingleRequestAtTheCeilingFiresAtOnce() {
+        feed(write(10 * S, 1000));
+
+        assertThat(fired).singleElement().satisfies(a -> {
+            assertThat(a.trigger()).isEqualTo(Anomaly.Trigger.CEILING);
+            assertThat(a.observedCount()).isEqualTo(1);
+            assertThat(a.maxLatency()).isEqualTo(Duration.ofSeconds(1));
+        });
+    }
+
+    @Test
+    void sustainedSlownessFiresOncePerCooldown() {
+        for (long t = 0; t < 600; t++) {
+            feed(write(t * S, 100), write(t * S + 1, 100), write(t * S + 2, 100));
+        }
+
+        assertThat(fired).hasSize(2);
+        assertThat(fired.get(1).lastSeen()).isAfterOrEqualTo(Instant.EPOCH.plusSeconds(300));
+    }
+
+    @Test
+    void errorsAndOtherSourcesAreNotLatency() {
+        feed(Event.builder().tsNs(S).latencyNs(S).command(9).kind(EventLayout.KIND_ERROR).build(),
+                Event.builder().tsNs(S).latencyNs(S).command(9).source(EventLayout.SOURCE_NFS_RPC).build());
+
+        assertThat(fired).isEmpty();
+    }
+
+    private void feed(Event... events) {
+        EventBatch batch = new EventBatch(16);
+        for (Event e : events) {
+            batch.add(e);
+        }
+        detector.process(batch, fired::add);
+    }
+
+    private static Event write(long tsNs, long latencyMs) {
+        return event(tsNs, latencyMs, SmbCommand.SMB2_WRITE);
+    }
+
+    private static Event read(long tsNs, long latencyMs) {
+        return event(tsNs, latencyMs, SmbCommand.SMB2_READ);
+    }
+
+    private static Event event(long tsNs, long latencyMs, SmbCommand command) {
+        return Event.builder().tsNs(tsNs).latencyNs(latencyMs * MS).command(command.code()).comm("dd").build();
+    }
+}
