@@ -1,0 +1,121 @@
+package dev.aod.e2e;
+
+import dev.aod.e2e.guest.E2ePaths;
+import dev.aod.e2e.guest.GuestVm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The packaged node agent running inside the guest, with its own case directory on the share:
+ * {@code /host/<case>/config.yaml}, {@code agent.log}, and the output directory {@code out/}.
+ */
+final class GuestAgent implements AutoCloseable {
+    private static final Path AGENT_JAR = Path.of(System.getProperty("aod.agent.jar",
+            E2ePaths.moduleDir().resolve("../node-agent/target/aod-agent.jar").toString()));
+
+    private final GuestVm guest;
+    private final String name;
+    private final Path hostDir;
+
+    private GuestAgent(GuestVm guest, String name) {
+        this.guest = guest;
+        this.name = name;
+        this.hostDir = guest.shareDir().resolve(name);
+    }
+
+    /** Copies the agent jar onto the share once per guest; the guest sees it as /host/agent/aod-agent.jar. */
+    static void install(GuestVm guest) throws IOException {
+        if (!Files.isRegularFile(AGENT_JAR)) {
+            throw new IllegalStateException(AGENT_JAR + " is missing: build node-agent first (mvn -pl node-agent -am package)");
+        }
+        Path target = guest.shareDir().resolve("agent/aod-agent.jar");
+        Files.createDirectories(target.getParent());
+        Files.copy(AGENT_JAR, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Starts the agent with {@code config} (an AODv2 config.yaml whose output goes to /host/&lt;name&gt;/out) and waits until it watches. */
+    static GuestAgent start(GuestVm guest, String name, String config, Duration timeout)
+            throws IOException, InterruptedException {
+        GuestAgent agent = new GuestAgent(guest, name);
+        deleteRecursively(agent.hostDir);
+        Files.createDirectories(agent.hostDir);
+        Files.writeString(agent.hostDir.resolve("config.yaml"), config);
+        guest.run("""
+                cd /host/%1$s
+                setsid java -XX:TieredStopAtLevel=1 -Xshare:auto -jar /host/agent/aod-agent.jar \
+                    run --config /host/%1$s/config.yaml >/host/%1$s/agent.log 2>&1 </dev/null &
+                echo $! >/host/%1$s/agent.pid
+                """.formatted(name), Duration.ofSeconds(30));
+        agent.awaitLog("watching;", timeout);
+        return agent;
+    }
+
+    /** The guest path of this case's output directory, for the config. */
+    static String outputDir(String name) {
+        return "/host/" + name + "/out";
+    }
+
+    String log() throws IOException {
+        Path log = hostDir.resolve("agent.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!log().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the agent did not log \"" + text + "\" within " + timeout + "\n"
+                        + E2ePaths.tail(hostDir.resolve("agent.log"), 60));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    List<Path> bundles() throws IOException {
+        Path dir = hostDir.resolve("out/batches");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tar.zst")).sorted().toList();
+        }
+    }
+
+    Path awaitBundle(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (bundles().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no bundle within " + timeout + "\n" + E2ePaths.tail(hostDir.resolve("agent.log"), 60));
+            }
+            Thread.sleep(500);
+        }
+        return bundles().get(0);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Stops the agent with SIGTERM and waits for it to finish its bundles and exit. */
+    @Override
+    public void close() {
+        guest.exec("""
+                pid=$(cat /host/%s/agent.pid)
+                kill -TERM "$pid" 2>/dev/null || exit 0
+                for i in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
+                kill -KILL "$pid"
+                """.formatted(name), Duration.ofMinutes(2));
+    }
+}
