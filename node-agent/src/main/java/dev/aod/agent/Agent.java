@@ -1,14 +1,14 @@
 package dev.aod.agent;
 
 import dev.aod.agent.bundle.Bundler;
-import dev.aod.agent.config.AgentConfig;
-import dev.aod.agent.config.LatencyAnomaly;
 import dev.aod.agent.detect.Anomaly;
 import dev.aod.agent.detect.LatencyDetector;
 import dev.aod.agent.detect.MonotonicClock;
 import dev.aod.agent.source.EventSource;
 import dev.aod.agent.source.ProbeStatus;
 import dev.aod.bpf.EventBatch;
+import dev.aod.config.AgentConfig;
+import dev.aod.config.LatencySpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.source = source;
         this.bundler = bundler;
-        for (LatencyAnomaly a : config.latencyAnomalies()) {
+        for (LatencySpec a : config.anomalies(LatencySpec.class)) {
             detectors.add(new LatencyDetector(a, clock));
         }
         this.bundling = new ThreadPoolExecutor(MAX_CONCURRENT_BUNDLES, MAX_CONCURRENT_BUNDLES, 30, TimeUnit.SECONDS,
@@ -64,9 +64,8 @@ public final class Agent implements AutoCloseable {
     public List<ProbeStatus> start() {
         List<ProbeStatus> probes = source.start(config);
         probes.forEach(p -> log.info("probe {}", p));
-        if (detectors.isEmpty()) {
-            log.warn("no anomaly is watched: the configuration has no latency anomaly the agent implements");
-        }
+        config.anomalies().stream().filter(a -> !(a instanceof LatencySpec)).forEach(a ->
+                log.warn("anomaly \"{}\" (type {}) is not watched: this build detects latency anomalies only", a.name(), a.type()));
         running = true;
         drainThread.start();
         return probes;

@@ -4,12 +4,13 @@ import dev.aod.agent.bundle.Bundler;
 import dev.aod.agent.bundle.Manifest;
 import dev.aod.agent.capture.ActionCatalog;
 import dev.aod.agent.capture.CaptureRunner;
-import dev.aod.agent.config.ConfigLoader;
-import dev.aod.agent.config.InvalidConfigException;
-import dev.aod.agent.config.LoadedConfig;
 import dev.aod.agent.detect.MonotonicClock;
 import dev.aod.agent.source.BpfEventSource;
 import dev.aod.agent.source.ProbeStatus;
+import dev.aod.config.ConfigLoader;
+import dev.aod.config.ConfigWriter;
+import dev.aod.config.InvalidConfigException;
+import dev.aod.config.LoadedConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class AgentMain {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "AODv2 config.yaml; without it the embedded default (AODv2's shipped config) is used.")
+                description = "an AgentConfig or an AODv2 config.yaml; without it the embedded default (AODv2's shipped config.yaml)")
         Path config;
 
         @Override
@@ -101,7 +102,7 @@ public final class AgentMain {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "0..1", paramLabel = "FILE", description = "AODv2 config.yaml (default: the embedded one)")
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "an AgentConfig or an AODv2 config.yaml (default: the embedded one)")
         Path file;
 
         @Override
@@ -118,7 +119,8 @@ public final class AgentMain {
                 out.println("# notices:");
                 loaded.notices().forEach(n -> out.println("#   " + n));
             }
-            out.print(EffectiveConfig.toYaml(loaded.config()));
+            out.println("# effective settings, in AOD's own format:");
+            out.print(ConfigWriter.toYaml(loaded.config()));
             out.flush();
             return 0;
         }

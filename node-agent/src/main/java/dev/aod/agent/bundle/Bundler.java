@@ -8,10 +8,10 @@ import dev.aod.agent.capture.ActionResult;
 import dev.aod.agent.capture.CaptureRunner;
 import dev.aod.agent.detect.Anomaly;
 import dev.aod.agent.detect.MonotonicClock;
-import dev.aod.agent.protocol.Errno;
-import dev.aod.agent.protocol.SmbCommand;
+import dev.aod.agent.source.Sources;
 import dev.aod.bpf.Event;
 import dev.aod.bpf.EventLayout;
+import dev.aod.protocol.Errno;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ public final class Bundler {
     }
 
     private Manifest.EventInfo eventInfo(Event e) {
-        return new Manifest.EventInfo(clock.toInstant(e.tsNs()), SmbCommand.nameOf(e.command()),
+        return new Manifest.EventInfo(clock.toInstant(e.tsNs()), Sources.operationName(e.source(), e.command()),
                 e.latencyNs() / 1e6, e.kind() == EventLayout.KIND_ERROR ? "ERROR" : "SLOW",
                 e.status() == 0 ? null : String.format("0x%08x", e.status()),
                 e.error() == 0 ? null : Errno.nameOf(e.error()),

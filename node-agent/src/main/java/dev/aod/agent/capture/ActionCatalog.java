@@ -1,19 +1,15 @@
 package dev.aod.agent.capture;
 
+import dev.aod.config.ActionNames;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The capture actions by the names configurations use (AODv2's names among them). */
+/** The capture actions by the names configurations use ({@link ActionNames}). */
 public final class ActionCatalog {
-    /** Every action name an AODv2 config.yaml may use. */
-    public static final List<String> AODV2_ACTIONS =
-            List.of("dmesg", "journalctl", "debugdata", "stats", "mounts", "smbinfo", "syslogs");
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    private static final List<String> IMPLEMENTED = List.of("dmesg", "journalctl", "debugdata", "stats", "mounts");
 
     private final Map<String, CaptureAction> actions = new LinkedHashMap<>();
 
@@ -33,19 +29,25 @@ public final class ActionCatalog {
         actions.put(action.name(), action);
     }
 
-    public static boolean isImplemented(String name) {
-        return IMPLEMENTED.contains(name);
-    }
-
-    /** Every name a configuration may use. */
-    public static List<String> names() {
-        List<String> all = new ArrayList<>(AODV2_ACTIONS);
-        IMPLEMENTED.stream().filter(n -> !all.contains(n)).forEach(all::add);
-        return all;
-    }
-
-    /** The actions for validated names, in order; names not implemented were already reported by the config. */
+    /** The actions for validated names, in order; a name this build cannot run yet is a failed action, not a silent gap. */
     public List<CaptureAction> resolve(List<String> names) {
-        return names.stream().filter(actions::containsKey).map(actions::get).toList();
+        return names.stream().map(n -> actions.getOrDefault(n, new Unavailable(n))).toList();
+    }
+
+    private record Unavailable(String name) implements CaptureAction {
+        @Override
+        public String fileName() {
+            return name + ".txt";
+        }
+
+        @Override
+        public Duration timeout() {
+            return DEFAULT_TIMEOUT;
+        }
+
+        @Override
+        public int capture(Path out, Path err) {
+            throw new UnsupportedOperationException("action " + name + " is not available in this build");
+        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.aod.agent.detect;
 
-import dev.aod.agent.config.LatencyAnomaly;
-import dev.aod.agent.protocol.SmbCommand;
+import dev.aod.agent.source.Sources;
+import dev.aod.config.LatencySpec;
+import dev.aod.protocol.OperationTable;
 import dev.aod.bpf.Event;
 import dev.aod.bpf.EventBatch;
 import dev.aod.bpf.EventLayout;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Latency detection for one configured anomaly over SMB wire completions. Counts slow requests in a
+ * Latency detection for one configured anomaly over the completions of its probe. Counts slow requests in a
  * true sliding window (the last {@code minCount} slow completions lie within {@code window}), and fires
  * at once on a single request at or over the ceiling. Quiet for {@code cooldown} after firing.
  * Events that are not slow cost a few comparisons and no allocation.
@@ -23,7 +24,9 @@ import java.util.function.Consumer;
 public final class LatencyDetector {
     private static final int SAMPLE_SIZE = 64;
 
-    private final LatencyAnomaly config;
+    private final LatencySpec config;
+    private final OperationTable operations;
+    private final int source;
     private final MonotonicClock clock;
     private final long[] thresholdNs = new long[EventLayout.CMD_SLOTS];
     private final long windowNs;
@@ -35,25 +38,28 @@ public final class LatencyDetector {
     private long slowCount;
     private long quietUntilNs = Long.MIN_VALUE;
 
-    public LatencyDetector(LatencyAnomaly config, MonotonicClock clock) {
+    public LatencyDetector(LatencySpec config, MonotonicClock clock) {
         this.config = config;
         this.clock = clock;
+        this.operations = OperationTable.of(config.protocol(), config.layer());
+        this.source = Sources.of(config.protocol(), config.layer());
         Arrays.fill(thresholdNs, Long.MAX_VALUE);
-        config.thresholds().forEach((command, threshold) -> thresholdNs[command.code()] = threshold.toNanos());
+        config.thresholds().forEach((op, threshold) -> operations.codes(op).orElseThrow()
+                .forEach(code -> thresholdNs[code] = threshold.toNanos()));
         this.windowNs = config.window().toNanos();
         this.ceilingNs = config.ceiling().toNanos();
         this.cooldownNs = config.cooldown().toNanos();
         this.slowTimes = new long[config.minCount()];
     }
 
-    public LatencyAnomaly config() {
+    public LatencySpec config() {
         return config;
     }
 
     /** Feeds every event of the batch; {@code fired} receives each anomaly as it fires. */
     public void process(EventBatch batch, Consumer<Anomaly> fired) {
         for (int i = 0, n = batch.size(); i < n; i++) {
-            if (batch.source(i) != EventLayout.SOURCE_SMB_WIRE || batch.kind(i) != EventLayout.KIND_SLOW) {
+            if (batch.source(i) != source || batch.kind(i) != EventLayout.KIND_SLOW) {
                 continue;
             }
             int command = batch.command(i);
@@ -90,15 +96,15 @@ public final class LatencyDetector {
         Map<String, Integer> counts = new LinkedHashMap<>();
         long max = 0;
         for (Event e : inWindow) {
-            counts.merge(SmbCommand.nameOf(e.command()), 1, Integer::sum);
+            counts.merge(operations.nameOf(e.command()), 1, Integer::sum);
             max = Math.max(max, e.latencyNs());
         }
         String command = counts.entrySet().stream()
                 .max(Map.Entry.<String, Integer>comparingByValue())
                 .map(Map.Entry::getKey).orElseThrow();
-        Duration threshold = SmbCommand.ofName(command).map(config.thresholds()::get).orElse(Duration.ZERO);
+        Duration threshold = config.thresholds().getOrDefault(command, Duration.ZERO);
         List<Event> sample = recent.stream().sorted(Comparator.comparingLong(Event::tsNs)).toList();
-        fired.accept(new Anomaly(config.name(), Anomaly.Kind.LATENCY, "SMB", command, trigger, threshold,
+        fired.accept(new Anomaly(config.name(), Anomaly.Kind.LATENCY, config.protocol().name(), command, trigger, threshold,
                 config.minCount(), config.window(), config.ceiling(), inWindow.size(), Duration.ofNanos(max), counts,
                 clock.toInstant(inWindow.get(0).tsNs()), clock.toInstant(ts), sample, config.actions()));
         quietUntilNs = ts + cooldownNs;

@@ -1,13 +1,14 @@
 package dev.aod.agent.source;
 
-import dev.aod.agent.config.AgentConfig;
-import dev.aod.agent.config.LatencyAnomaly;
 import dev.aod.bpf.BpfException;
 import dev.aod.bpf.BpfObject;
 import dev.aod.bpf.EventBatch;
 import dev.aod.bpf.EventLayout;
 import dev.aod.bpf.RingBufferReader;
 import dev.aod.bpf.Tracefs;
+import dev.aod.config.AgentConfig;
+import dev.aod.config.LatencySpec;
+import dev.aod.protocol.OperationTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -84,13 +85,16 @@ public final class BpfEventSource implements EventSource {
     private void pushThresholds() {
         long[] lowest = new long[EventLayout.CMD_SLOTS];
         Arrays.fill(lowest, EventLayout.NO_THRESHOLD);
-        for (LatencyAnomaly a : config.latencyAnomalies()) {
+        for (LatencySpec a : config.anomalies(LatencySpec.class)) {
+            if (Sources.of(a.protocol(), a.layer()) != EventLayout.SOURCE_SMB_WIRE) {
+                continue;
+            }
             long ceiling = a.ceiling().toNanos();
-            a.thresholds().forEach((command, threshold) -> {
+            OperationTable table = OperationTable.of(a.protocol(), a.layer());
+            a.thresholds().forEach((op, threshold) -> table.codes(op).orElseThrow().forEach(slot -> {
                 long ns = Math.min(threshold.toNanos(), ceiling);
-                int slot = command.code();
                 lowest[slot] = lowest[slot] == EventLayout.NO_THRESHOLD ? ns : Math.min(lowest[slot], ns);
-            });
+            }));
         }
         var thresholds = object.map("thresholds");
         for (int command = 0; command < EventLayout.CMD_SLOTS; command++) {

@@ -1,6 +1,6 @@
 package dev.aod.agent.source;
 
-import dev.aod.agent.config.AgentConfig;
+import dev.aod.config.AgentConfig;
 import dev.aod.bpf.Event;
 import dev.aod.bpf.EventBatch;
 import java.util.ArrayDeque;

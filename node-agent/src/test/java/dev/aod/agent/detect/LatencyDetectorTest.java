@@ -2,11 +2,13 @@ package dev.aod.agent.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aod.agent.config.LatencyAnomaly;
-import dev.aod.agent.protocol.SmbCommand;
 import dev.aod.bpf.Event;
 import dev.aod.bpf.EventBatch;
 import dev.aod.bpf.EventLayout;
+import dev.aod.config.LatencySpec;
+import dev.aod.protocol.Layer;
+import dev.aod.protocol.Protocol;
+import dev.aod.protocol.SmbCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +21,9 @@ class LatencyDetectorTest {
     private static final long S = 1_000 * MS;
     private static final MonotonicClock EPOCH = ns -> Instant.EPOCH.plusNanos(ns);
 
-    private final LatencyAnomaly config = new LatencyAnomaly("latency",
-            Map.of(SmbCommand.SMB2_WRITE, Duration.ofMillis(50), SmbCommand.SMB2_READ, Duration.ofMillis(20)),
-            3, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), List.of("dmesg"));
+    private final LatencySpec config = new LatencySpec("latency", "", Protocol.SMB, Layer.WIRE,
+            Map.of("SMB2_WRITE", Duration.ofMillis(50), "SMB2_READ", Duration.ofMillis(20)),
+            3, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), List.of(), List.of("dmesg"));
     private final LatencyDetector detector = new LatencyDetector(config, EPOCH);
     private final List<Anomaly> fired = new ArrayList<>();
 

@@ -1,4 +1,4 @@
-package dev.aod.agent.config;
+package dev.aod.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
-package dev.aod.agent.config;
+package dev.aod.config;
 
 import java.util.List;
 
 /**
  * A valid configuration and what the admin should know about it: keys accepted but not acted on,
- * features not implemented yet, contradictions that were resolved.
+ * contradictions that were resolved.
  */
 public record LoadedConfig(AgentConfig config, String source, String format, List<String> notices) {
 

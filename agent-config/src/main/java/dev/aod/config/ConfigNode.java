@@ -1,4 +1,4 @@
-package dev.aod.agent.config;
+package dev.aod.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -29,6 +29,11 @@ final class ConfigNode {
 
     boolean isPresent() {
         return !node.isMissingNode() && !node.isNull();
+    }
+
+    /** Present and not an empty string (YAML {@code key:} with nothing after it). */
+    boolean hasValue() {
+        return isPresent() && !(node.isTextual() && node.asText().isEmpty());
     }
 
     ConfigNode get(String key) {
@@ -176,11 +181,80 @@ final class ConfigNode {
         return Optional.empty();
     }
 
+    /** A duration in [min, max], written with its unit ("250ms", "5s"). */
+    Optional<java.time.Duration> duration(java.time.Duration min, java.time.Duration max) {
+        Optional<String> text = scalarText();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<java.time.Duration> d = Units.parseDuration(text.get());
+        if (d.isEmpty()) {
+            error("must be " + Units.describeDuration());
+            return d;
+        }
+        if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
+            error("must be between " + Units.formatDuration(min) + " and " + Units.formatDuration(max));
+            return Optional.empty();
+        }
+        return d;
+    }
+
+    /** A size in bytes in [min, max], written with its unit ("200MiB") or as plain bytes. */
+    Optional<Long> size(long min, long max) {
+        Optional<String> text = scalarText();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Long> n = Units.parseSize(text.get());
+        if (n.isEmpty()) {
+            error("must be " + Units.describeSize());
+            return n;
+        }
+        if (n.get() < min || n.get() > max) {
+            error("must be between " + Units.formatSize(min) + " and " + Units.formatSize(max));
+            return Optional.empty();
+        }
+        return n;
+    }
+
+    /** Strings and plain numbers (for sizes in bytes); anything else is an error. */
+    private Optional<String> scalarText() {
+        if (!isPresent()) {
+            return Optional.empty();
+        }
+        if (node.isTextual() || node.isIntegralNumber()) {
+            return Optional.of(node.asText());
+        }
+        error("must be a string");
+        return Optional.empty();
+    }
+
+    /** The keys of a mapping (no error if absent). */
+    List<String> keyList() {
+        List<String> out = new ArrayList<>();
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    boolean isList() {
+        return node.isArray();
+    }
+
+    boolean isMap() {
+        return node.isObject();
+    }
+
     String shown() {
         if (!isPresent()) {
             return null;
         }
-        return node.isTextual() ? "\"" + node.asText() + "\"" : node.toString();
+        if (node.isTextual()) {
+            return "\"" + node.asText() + "\"";
+        }
+        String json = node.toString();
+        return json.length() <= 80 ? json : null;
     }
 
     static String hint(String value, Collection<String> known) {

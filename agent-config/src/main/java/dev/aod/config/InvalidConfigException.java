@@ -1,4 +1,4 @@
-package dev.aod.agent.config;
+package dev.aod.config;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package dev.aod.agent.config;
+package dev.aod.config;
 
 /** One invalid setting: where it is ({@code guardian.anomalies.latency.mode}), what it held, what is wrong. */
 public record ConfigError(String path, String value, String message) {

@@ -1,4 +1,4 @@
-package dev.aod.agent.protocol;
+package dev.aod.protocol;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

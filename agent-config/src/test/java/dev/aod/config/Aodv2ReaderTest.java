@@ -1,19 +1,18 @@
-package dev.aod.agent.config;
+package dev.aod.config;
 
-import static dev.aod.agent.protocol.SmbCommand.SMB2_CREATE;
-import static dev.aod.agent.protocol.SmbCommand.SMB2_READ;
-import static dev.aod.agent.protocol.SmbCommand.SMB2_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aod.agent.protocol.SmbCommand;
+import dev.aod.protocol.Layer;
+import dev.aod.protocol.Protocol;
+import dev.aod.protocol.SmbCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
-class Aodv2TranslatorTest {
+class Aodv2ReaderTest {
     private static final String HEAD = "watch_interval_sec: 2\naod_output_dir: /var/log/aod\n";
 
     @Test
@@ -23,25 +22,33 @@ class Aodv2TranslatorTest {
         AgentConfig c = loaded.config();
         assertThat(c.outputDir()).isEqualTo(Path.of("/var/log/aod"));
         assertThat(c.bundleDir()).isEqualTo(Path.of("/var/log/aod/batches"));
-        assertThat(c.watchInterval()).isEqualTo(Duration.ofSeconds(1));
-        LatencyAnomaly latency = c.latencyAnomalies().get(0);
+        LatencySpec latency = c.anomalies(LatencySpec.class).get(0);
         assertThat(latency.name()).isEqualTo("latency");
         assertThat(latency.thresholds()).hasSize(SmbCommand.values().length)
-                .containsEntry(SMB2_WRITE, Duration.ofMillis(50))
-                .containsEntry(SMB2_READ, Duration.ofMillis(20));
+                .containsEntry("SMB2_WRITE", Duration.ofMillis(50))
+                .containsEntry("SMB2_READ", Duration.ofMillis(20));
+        assertThat(latency.protocol()).isEqualTo(Protocol.SMB);
+        assertThat(latency.layer()).isEqualTo(Layer.WIRE);
         assertThat(latency.minCount()).isEqualTo(10);
         assertThat(latency.window()).isEqualTo(Duration.ofSeconds(1));
         assertThat(latency.ceiling()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(latency.actions()).containsExactly("dmesg", "journalctl", "debugdata", "stats", "mounts");
-        assertThat(loaded.notices()).anySatisfy(n -> assertThat(n).startsWith("guardian.anomalies.error: Error anomalies are not implemented yet"))
-                .anySatisfy(n -> assertThat(n).contains("smbinfo is not implemented yet"))
+        assertThat(latency.actions()).containsExactly("dmesg", "journalctl", "debugdata", "stats", "mounts", "smbinfo", "syslogs");
+        ErrorSpec error = c.anomalies(ErrorSpec.class).get(0);
+        assertThat(error.codes()).containsExactly("EACCES", "EAGAIN", "EIO");
+        assertThat(error.excludeCodes()).isFalse();
+        assertThat(error.minCount()).isEqualTo(10);
+        assertThat(c.retention().maxAge()).isEqualTo(Duration.ofDays(2));
+        assertThat(c.retention().maxTotalBytes()).isEqualTo(512 * 1024);
+        assertThat(c.retention().interval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(loaded.format()).isEqualTo(ConfigLoader.FORMAT_AODV2);
+        assertThat(loaded.notices())
                 .anySatisfy(n -> assertThat(n).startsWith("watcher.actions: parsed by AODv2 but never used"))
                 .anySatisfy(n -> assertThat(n).startsWith("audit: parsed by AODv2 but never used"));
     }
 
     @Test
     void trackonlyWatchesOnlyTheListedCommandsWithTheDefaultWhereNoThresholdIsGiven() throws Exception {
-        LatencyAnomaly a = latency("""
+        LatencySpec a = latency("""
                   mode: trackonly
                   default_threshold_ms: 15
                   track_commands:
@@ -51,35 +58,35 @@ class Aodv2TranslatorTest {
                 """);
 
         assertThat(a.thresholds()).containsOnly(
-                java.util.Map.entry(SMB2_WRITE, Duration.ofNanos(100_500_000)),
-                java.util.Map.entry(SMB2_READ, Duration.ofMillis(15)));
+                java.util.Map.entry("SMB2_WRITE", Duration.ofNanos(100_500_000)),
+                java.util.Map.entry("SMB2_READ", Duration.ofMillis(15)));
         assertThat(a.window()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void excludeonlyWatchesEveryOtherCommandAtTheDefault() throws Exception {
-        LatencyAnomaly a = latency("""
+        LatencySpec a = latency("""
                   mode: excludeonly
                   exclude_commands: [SMB2_CREATE, SMB2_READ]
                 """);
 
         assertThat(a.thresholds()).hasSize(SmbCommand.values().length - 2)
-                .doesNotContainKeys(SMB2_CREATE, SMB2_READ)
-                .containsEntry(SMB2_WRITE, Duration.ofMillis(10));
+                .doesNotContainKeys("SMB2_CREATE", "SMB2_READ")
+                .containsEntry("SMB2_WRITE", Duration.ofMillis(10));
     }
 
     @Test
     void allOverridesListedCommandsAndDropsExcludedOnes() throws Exception {
-        LatencyAnomaly a = latency("""
+        LatencySpec a = latency("""
                   default_threshold_ms: 30
-                  track_commands: [{command: SMB2_WRITE, threshold: 70}]
+                  track_commands: [{command: "SMB2_WRITE", threshold: 70}]
                   exclude_commands: [SMB2_CREATE]
                 """);
 
         assertThat(a.thresholds()).hasSize(SmbCommand.values().length - 1)
-                .containsEntry(SMB2_WRITE, Duration.ofMillis(70))
-                .containsEntry(SMB2_READ, Duration.ofMillis(30))
-                .doesNotContainKey(SMB2_CREATE);
+                .containsEntry("SMB2_WRITE", Duration.ofMillis(70))
+                .containsEntry("SMB2_READ", Duration.ofMillis(30))
+                .doesNotContainKey("SMB2_CREATE");
     }
 
     @Test
@@ -105,7 +112,7 @@ class Aodv2TranslatorTest {
     @Test
     void aModeThatLeavesNothingToWatchIsAnError() {
         assertInvalid(() -> latency("  mode: trackonly\n"),
-                "guardian.anomalies.latency.mode: leaves no command to watch in mode trackonly (got \"trackonly\")");
+                "guardian.anomalies.latency.mode: leaves no SMB2 command to watch in mode trackonly (got \"trackonly\")");
     }
 
     @Test
@@ -115,7 +122,7 @@ class Aodv2TranslatorTest {
                   track_commands: [{command: SMB2_WRTE}]
                 """),
                 "guardian.anomalies.latency.acceptable_cont: unknown key; did you mean acceptable_count? (known: type, tool, mode, acceptable_count, default_threshold_ms, track_commands, exclude_commands, track_codes, exclude_codes, actions)",
-                "guardian.anomalies.latency.track_commands[0].command: is not an SMB2 command; did you mean SMB2_WRITE?");
+                "guardian.anomalies.latency.track_commands[0].command: SMB2_WRTE is not a known SMB2 command; did you mean SMB2_WRITE?");
     }
 
     @Test
@@ -172,19 +179,26 @@ class Aodv2TranslatorTest {
     }
 
     @Test
-    void unimplementedToolsAreAcceptedWithANotice() throws Exception {
-        LoadedConfig loaded = ConfigLoader.parse(HEAD + """
+    void eachToolWatchesItsProtocolAndLayer() throws Exception {
+        AgentConfig c = ConfigLoader.parse(HEAD + """
                 guardian:
                   anomalies:
-                    nfs: {type: Latency, tool: nfsslower, acceptable_count: 1}
-                """, "t");
+                    nfs: {type: Latency, tool: nfsslower, acceptable_count: 1, track_commands: [{command: read, threshold: 5}], mode: trackonly}
+                    vfs: {type: Error, tool: smbvfsiosnoop, acceptable_count: 2, exclude_codes: [ENOENT]}
+                """, "t").config();
 
-        assertThat(loaded.config().latencyAnomalies()).isEmpty();
-        assertThat(loaded.notices()).contains(
-                "guardian.anomalies.nfs.tool: nfsslower is not implemented yet; this anomaly is validated but not watched");
+        LatencySpec nfs = c.anomalies(LatencySpec.class).get(0);
+        assertThat(nfs.protocol()).isEqualTo(Protocol.NFS);
+        assertThat(nfs.layer()).isEqualTo(Layer.VFS);
+        assertThat(nfs.thresholds()).containsOnly(java.util.Map.entry("read", Duration.ofMillis(5)));
+        ErrorSpec vfs = c.anomalies(ErrorSpec.class).get(0);
+        assertThat(vfs.layer()).isEqualTo(Layer.VFS);
+        assertThat(vfs.excludeCodes()).isTrue();
+        assertThat(vfs.counts("EIO")).isTrue();
+        assertThat(vfs.counts("ENOENT")).isFalse();
     }
 
-    private static LatencyAnomaly latency(String body) throws InvalidConfigException {
+    private static LatencySpec latency(String body) throws InvalidConfigException {
         LoadedConfig loaded = ConfigLoader.parse(HEAD + """
                 guardian:
                   anomalies:
@@ -192,7 +206,7 @@ class Aodv2TranslatorTest {
                       type: Latency
                       acceptable_count: 3
                 """ + body.lines().map(l -> "    " + l).reduce("", (a, b) -> a + b + "\n"), "test");
-        return loaded.config().latencyAnomalies().get(0);
+        return loaded.config().anomalies(LatencySpec.class).get(0);
     }
 
     private static void assertInvalid(ThrowableAssert.ThrowingCallable load, String... expectedPrefixes) {

@@ -1,0 +1,7 @@
+package dev.aod.protocol;
+
+/** The file-sharing clients AOD watches. */
+public enum Protocol {
+    SMB,
+    NFS
+}
