@@ -24,7 +24,23 @@ enum aod_source {
 enum aod_kind {
 	AOD_KIND_SLOW		= 1,	/* completed at or over its threshold */
 	AOD_KIND_ERROR		= 2,	/* completed with an error status */
+	AOD_KIND_HUNG		= 3,	/* started, not completed after the hung limit */
+	AOD_KIND_SESSION	= 4,	/* connection trouble; command = enum aod_session_event */
 };
+
+/* command of AOD_KIND_SESSION events (dev.aod.protocol.SessionEvent order) */
+enum aod_session_event {
+	AOD_SESSION_RECONNECT		= 0,
+	AOD_SESSION_CREDIT_TIMEOUT	= 1,
+	AOD_SESSION_INSUFFICIENT_CREDITS = 2,
+	AOD_SESSION_SLOW_RESPONSE	= 3,
+	AOD_SESSION_RETRANSMIT		= 4,
+	AOD_SESSION_RPC_TIMEOUT		= 5,
+};
+
+/* flags */
+#define AOD_FLAG_ASYNC		(1 << 0)	/* SMB2 async request */
+#define AOD_FLAG_COMPOUND	(1 << 1)	/* part of an SMB2 compound */
 
 enum aod_drop_reason {
 	AOD_DROP_RINGBUF_FULL	= 0,
@@ -33,21 +49,25 @@ enum aod_drop_reason {
 };
 
 struct aod_event {
-	__u64	ts_ns;		/* completion, CLOCK_MONOTONIC */
-	__u64	latency_ns;
+	__u64	ts_ns;		/* completion (or detection), CLOCK_MONOTONIC */
+	__u64	latency_ns;	/* for HUNG: age when found */
 	__u64	session_id;	/* SMB session id */
-	__u64	request_id;	/* SMB message id (mid) */
+	__u64	request_id;	/* SMB message id (mid), NFS xid, VFS inode */
+	__u64	conn_id;	/* SMB connection id, NFS RPC client id */
 	__u64	cgroup_id;	/* of the issuing task */
 	__u32	tgid;		/* issuing task, not the completing one */
 	__u32	pid;
-	__u32	status;		/* NT status */
+	__u32	status;		/* NT status, RPC task status */
 	__s32	error;		/* negative errno */
-	__u32	tree_id;
-	__u32	flags;
-	__u16	command;
+	__u32	tree_id;	/* SMB tree id */
+	__u32	dev;		/* super block s_dev (VFS) */
+	__u32	aux;		/* kind-specific: retransmits, credits, ... */
+	__u16	flags;		/* AOD_FLAG_* */
+	__u16	command;	/* SMB2 command, NFS procedure, VFS op, session event */
 	__u8	source;		/* enum aod_source */
 	__u8	kind;		/* enum aod_kind */
-	__u32	reserved;
+	__u16	reserved;
+	__u32	reserved2;
 	char	comm[AOD_COMM_LEN];
 };
 

@@ -84,17 +84,21 @@ static __always_inline int smb_req_end(__u64 session_id, __u64 mid,
 	e->latency_ns = latency;
 	e->session_id = session_id;
 	e->request_id = mid;
+	e->conn_id = 0;
 	e->cgroup_id = req->cgroup_id;
 	e->tgid = req->tgid;
 	e->pid = req->pid;
 	e->status = status;
 	e->error = rc;
 	e->tree_id = req->tree_id;
+	e->dev = 0;
+	e->aux = 0;
 	e->flags = 0;
 	e->command = req->command;
 	e->source = AOD_SRC_SMB_WIRE;
 	e->kind = kind;
 	e->reserved = 0;
+	e->reserved2 = 0;
 	__builtin_memcpy(e->comm, req->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 out:

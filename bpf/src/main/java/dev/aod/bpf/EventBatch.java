@@ -52,13 +52,16 @@ public final class EventBatch {
     public long latencyNs(int i) { return (long) LONG.get(records, at(i) + EventLayout.LATENCY_NS); }
     public long sessionId(int i) { return (long) LONG.get(records, at(i) + EventLayout.SESSION_ID); }
     public long requestId(int i) { return (long) LONG.get(records, at(i) + EventLayout.REQUEST_ID); }
+    public long connId(int i) { return (long) LONG.get(records, at(i) + EventLayout.CONN_ID); }
     public long cgroupId(int i) { return (long) LONG.get(records, at(i) + EventLayout.CGROUP_ID); }
     public int tgid(int i) { return (int) INT.get(records, at(i) + EventLayout.TGID); }
     public int pid(int i) { return (int) INT.get(records, at(i) + EventLayout.PID); }
     public int status(int i) { return (int) INT.get(records, at(i) + EventLayout.STATUS); }
     public int error(int i) { return (int) INT.get(records, at(i) + EventLayout.ERROR); }
     public int treeId(int i) { return (int) INT.get(records, at(i) + EventLayout.TREE_ID); }
-    public int flags(int i) { return (int) INT.get(records, at(i) + EventLayout.FLAGS); }
+    public int dev(int i) { return (int) INT.get(records, at(i) + EventLayout.DEV); }
+    public int aux(int i) { return (int) INT.get(records, at(i) + EventLayout.AUX); }
+    public int flags(int i) { return Short.toUnsignedInt((short) SHORT.get(records, at(i) + EventLayout.FLAGS)); }
     public int command(int i) { return Short.toUnsignedInt((short) SHORT.get(records, at(i) + EventLayout.COMMAND)); }
     public int source(int i) { return Byte.toUnsignedInt(records[at(i) + EventLayout.SOURCE]); }
     public int kind(int i) { return Byte.toUnsignedInt(records[at(i) + EventLayout.KIND]); }
@@ -74,8 +77,8 @@ public final class EventBatch {
     }
 
     public Event get(int i) {
-        return new Event(tsNs(i), latencyNs(i), sessionId(i), requestId(i), cgroupId(i), tgid(i), pid(i),
-                status(i), error(i), treeId(i), flags(i), command(i), source(i), kind(i), comm(i));
+        return new Event(tsNs(i), latencyNs(i), sessionId(i), requestId(i), connId(i), cgroupId(i), tgid(i), pid(i),
+                status(i), error(i), treeId(i), dev(i), aux(i), flags(i), command(i), source(i), kind(i), comm(i));
     }
 
     /** Appends an event as the kernel would have written it: for synthetic sources and tests. */
@@ -89,13 +92,16 @@ public final class EventBatch {
         LONG.set(records, base + EventLayout.LATENCY_NS, e.latencyNs());
         LONG.set(records, base + EventLayout.SESSION_ID, e.sessionId());
         LONG.set(records, base + EventLayout.REQUEST_ID, e.requestId());
+        LONG.set(records, base + EventLayout.CONN_ID, e.connId());
         LONG.set(records, base + EventLayout.CGROUP_ID, e.cgroupId());
         INT.set(records, base + EventLayout.TGID, e.tgid());
         INT.set(records, base + EventLayout.PID, e.pid());
         INT.set(records, base + EventLayout.STATUS, e.status());
         INT.set(records, base + EventLayout.ERROR, e.error());
         INT.set(records, base + EventLayout.TREE_ID, e.treeId());
-        INT.set(records, base + EventLayout.FLAGS, e.flags());
+        INT.set(records, base + EventLayout.DEV, e.dev());
+        INT.set(records, base + EventLayout.AUX, e.aux());
+        SHORT.set(records, base + EventLayout.FLAGS, (short) e.flags());
         SHORT.set(records, base + EventLayout.COMMAND, (short) e.command());
         records[base + EventLayout.SOURCE] = (byte) e.source();
         records[base + EventLayout.KIND] = (byte) e.kind();

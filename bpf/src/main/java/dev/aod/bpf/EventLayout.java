@@ -11,20 +11,24 @@ public final class EventLayout {
     public static final int LATENCY_NS = 8;
     public static final int SESSION_ID = 16;
     public static final int REQUEST_ID = 24;
-    public static final int CGROUP_ID = 32;
-    public static final int TGID = 40;
-    public static final int PID = 44;
-    public static final int STATUS = 48;
-    public static final int ERROR = 52;
-    public static final int TREE_ID = 56;
-    public static final int FLAGS = 60;
-    public static final int COMMAND = 64;
-    public static final int SOURCE = 66;
-    public static final int KIND = 67;
-    public static final int RESERVED = 68;
-    public static final int COMM = 72;
+    public static final int CONN_ID = 32;
+    public static final int CGROUP_ID = 40;
+    public static final int TGID = 48;
+    public static final int PID = 52;
+    public static final int STATUS = 56;
+    public static final int ERROR = 60;
+    public static final int TREE_ID = 64;
+    public static final int DEV = 68;
+    public static final int AUX = 72;
+    public static final int FLAGS = 76;
+    public static final int COMMAND = 78;
+    public static final int SOURCE = 80;
+    public static final int KIND = 81;
+    public static final int RESERVED = 82;
+    public static final int RESERVED2 = 84;
+    public static final int COMM = 88;
     public static final int COMM_LEN = 16;
-    public static final int SIZE = 88;
+    public static final int SIZE = 104;
 
     public record Field(String name, int offset, int size) {}
 
@@ -33,17 +37,21 @@ public final class EventLayout {
             new Field("latency_ns", LATENCY_NS, 8),
             new Field("session_id", SESSION_ID, 8),
             new Field("request_id", REQUEST_ID, 8),
+            new Field("conn_id", CONN_ID, 8),
             new Field("cgroup_id", CGROUP_ID, 8),
             new Field("tgid", TGID, 4),
             new Field("pid", PID, 4),
             new Field("status", STATUS, 4),
             new Field("error", ERROR, 4),
             new Field("tree_id", TREE_ID, 4),
-            new Field("flags", FLAGS, 4),
+            new Field("dev", DEV, 4),
+            new Field("aux", AUX, 4),
+            new Field("flags", FLAGS, 2),
             new Field("command", COMMAND, 2),
             new Field("source", SOURCE, 1),
             new Field("kind", KIND, 1),
-            new Field("reserved", RESERVED, 4),
+            new Field("reserved", RESERVED, 2),
+            new Field("reserved2", RESERVED2, 4),
             new Field("comm", COMM, COMM_LEN));
 
     /** enum aod_source */
@@ -57,6 +65,12 @@ public final class EventLayout {
     /** enum aod_kind */
     public static final int KIND_SLOW = 1;
     public static final int KIND_ERROR = 2;
+    public static final int KIND_HUNG = 3;
+    public static final int KIND_SESSION = 4;
+
+    /** flags */
+    public static final int FLAG_ASYNC = 1;
+    public static final int FLAG_COMPOUND = 2;
 
     /** enum aod_drop_reason */
     public static final int DROP_RINGBUF_FULL = 0;

@@ -38,9 +38,10 @@ class RingBufferIT {
         assertThat(ring.drain(batch)).isEqualTo(100);
         for (int i = 0; i < 100; i++) {
             long n = 1000 + i;
-            assertThat(batch.get(i)).isEqualTo(new Event(n, n * 3, 0x1122334455667788L, n, 0xc0ffee,
-                    (int) ProcessHandle.current().pid(), (int) n, 0xc0000022, -13, 7, 0, (int) (n % 20),
-                    EventLayout.SOURCE_SELFTEST, EventLayout.KIND_SLOW, "aod-fill"));
+            assertThat(batch.get(i)).isEqualTo(new Event(n, n * 3, 0x1122334455667788L, n, 0xc011, 0xc0ffee,
+                    (int) ProcessHandle.current().pid(), (int) n, 0xc0000022, -13, 7, 0x800011, 3,
+                    EventLayout.FLAG_ASYNC, (int) (n % 20), EventLayout.SOURCE_SELFTEST, EventLayout.KIND_SLOW,
+                    "aod-fill"));
         }
         assertThat(ring.pendingBytes()).isZero();
         assertThat(ring.drain(batch)).isZero();
