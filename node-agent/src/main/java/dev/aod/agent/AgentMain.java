@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "aod-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Always-on diagnostics for the Linux SMB and NFS clients: watches the kernel clients, "
                 + "captures evidence when a request is slow, and writes it as a .tar.zst bundle.",
-        subcommands = {AgentMain.Run.class, AgentMain.CheckConfig.class, AgentMain.Probes.class})
+        subcommands = {AgentMain.Run.class, AgentMain.CheckConfig.class, ProbesCommand.class})
 public final class AgentMain {
     static final int EXIT_INVALID_CONFIG = 2;
 
@@ -122,30 +122,6 @@ public final class AgentMain {
             out.println("# effective settings, in AOD's own format:");
             out.print(ConfigWriter.toYaml(loaded.config()));
             out.flush();
-            return 0;
-        }
-    }
-
-    @Command(name = "probes", description = "Load the kernel probes for a configuration, report each one's state, and exit.")
-    static final class Probes implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--config", paramLabel = "FILE", description = "configuration (default: the embedded one)")
-        Path config;
-
-        @Override
-        public Integer call() {
-            LoadedConfig loaded;
-            try {
-                loaded = loadConfig(config);
-            } catch (InvalidConfigException e) {
-                return invalid(spec, e);
-            }
-            try (BpfEventSource source = new BpfEventSource()) {
-                List<ProbeStatus> probes = source.start(loaded.config());
-                probes.forEach(p -> spec.commandLine().getOut().println(p));
-            }
             return 0;
         }
     }
