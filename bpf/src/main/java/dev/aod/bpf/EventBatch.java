@@ -48,6 +48,20 @@ public final class EventBatch {
         size++;
     }
 
+    /** Copies event {@code i}'s raw record (EventLayout.SIZE bytes) into {@code dst}: for rings of past events. */
+    public void copyTo(int i, byte[] dst, int offset) {
+        System.arraycopy(records, at(i), dst, offset, EventLayout.SIZE);
+    }
+
+    /** Appends a raw record previously copied out with {@link #copyTo}. */
+    public void append(byte[] src, int offset) {
+        if (isFull()) {
+            throw new IllegalStateException("batch is full (" + capacity + ")");
+        }
+        System.arraycopy(src, offset, records, size * EventLayout.SIZE, EventLayout.SIZE);
+        size++;
+    }
+
     public long tsNs(int i) { return (long) LONG.get(records, at(i) + EventLayout.TS_NS); }
     public long latencyNs(int i) { return (long) LONG.get(records, at(i) + EventLayout.LATENCY_NS); }
     public long sessionId(int i) { return (long) LONG.get(records, at(i) + EventLayout.SESSION_ID); }

@@ -1,151 +1,471 @@
 package dev.aod.agent;
 
 import dev.aod.agent.bundle.Bundler;
+import dev.aod.agent.bundle.DiskGuard;
+import dev.aod.agent.bundle.Manifest;
+import dev.aod.agent.bundle.Retention;
+import dev.aod.agent.bundle.ShippingState;
+import dev.aod.agent.capture.ActionCatalog;
+import dev.aod.agent.capture.CaptureRunner;
+import dev.aod.agent.capture.FlightRecorder;
+import dev.aod.agent.capture.FtraceRecorder;
+import dev.aod.agent.capture.HostPaths;
+import dev.aod.agent.capture.PacketCapture;
+import dev.aod.agent.capture.VerboseSwitches;
 import dev.aod.agent.detect.Anomaly;
-import dev.aod.agent.detect.LatencyDetector;
+import dev.aod.agent.detect.AnomalySink;
+import dev.aod.agent.detect.Detector;
+import dev.aod.agent.detect.Detectors;
 import dev.aod.agent.detect.MonotonicClock;
+import dev.aod.agent.detect.MountLookup;
+import dev.aod.agent.report.AgentMetrics;
+import dev.aod.agent.report.AgentStatus;
 import dev.aod.agent.source.EventSource;
 import dev.aod.agent.source.ProbeStatus;
 import dev.aod.bpf.EventBatch;
 import dev.aod.config.AgentConfig;
-import dev.aod.config.LatencySpec;
+import dev.aod.config.CaptureSettings;
+import dev.aod.config.LoadedConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent's pipeline: source → detect → capture → bundle. One thread drains and detects;
- * at most {@value #MAX_CONCURRENT_BUNDLES} bundles are made at once on others.
+ * The node agent's pipeline: source → detect → capture → bundle, with retention, a flight recorder,
+ * the ftrace window and packet capture around it. One thread drains and detects; bundles are made on
+ * others, at most {@code capture.maxConcurrentBundles} at a time. Each stage runs under a
+ * {@link Supervisor}. A new configuration is applied without restarting the process.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    static final int MAX_CONCURRENT_BUNDLES = 4;
     private static final int QUEUED_BUNDLES = 16;
-    private static final long IDLE_POLL_MS = 100;
-    private static final long REFRESH_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long HOUSEKEEPING_S = 5;
     private static final long SHUTDOWN_WAIT_S = 60;
+    private static final long DRAIN_STALL_NS = TimeUnit.SECONDS.toNanos(30);
 
-    private final AgentConfig config;
     private final EventSource source;
-    private final Bundler bundler;
-    private final List<LatencyDetector> detectors = new ArrayList<>();
+    private final HostPaths host;
+    private final Supplier<Path> tracefs;
+    private final MonotonicClock clock;
+    private final Manifest.NodeInfo node;
+    private final MountLookup mounts;
+    private final AgentMetrics metrics;
+    private final FlightRecorder flightRecorder = new FlightRecorder(FlightRecorder.DEFAULT_CAPACITY);
+    private final CaptureRunner runner = new CaptureRunner();
+    private final Supervisor supervisor;
     private final ThreadPoolExecutor bundling;
-    private final Thread drainThread;
-    private final List<Consumer<Path>> bundleListeners = new ArrayList<>();
-    private final AtomicLong anomaliesSkipped = new AtomicLong();
-    private volatile boolean running;
+    private final List<Consumer<Path>> bundleListeners = new CopyOnWriteArrayList<>();
+    private final List<AnomalySink> anomalyListeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong anomalies = new AtomicLong();
+    private final AtomicLong repeats = new AtomicLong();
+    private final AtomicLong notCaptured = new AtomicLong();
+    private final AtomicLong bundles = new AtomicLong();
+    private final AtomicLong bundleFailures = new AtomicLong();
+    private final Instant startedAt = Instant.now();
+    private volatile ShippingState shipping = ShippingState.NOTHING_TO_SHIP;
+    private volatile VerboseSwitches verbose;
+    private volatile Setup setup;
+    private volatile AgentStatus.ConfigState configState;
+    private volatile String pausedReason;
+    private volatile String lastBundle;
+    private volatile long lastDrainNs = System.nanoTime();
+    private volatile boolean ready;
 
-    public Agent(AgentConfig config, EventSource source, Bundler bundler, MonotonicClock clock) {
-        this.config = config;
-        this.source = source;
-        this.bundler = bundler;
-        for (LatencySpec a : config.anomalies(LatencySpec.class)) {
-            detectors.add(new LatencyDetector(a, clock));
-        }
-        this.bundling = new ThreadPoolExecutor(MAX_CONCURRENT_BUNDLES, MAX_CONCURRENT_BUNDLES, 30, TimeUnit.SECONDS,
+    /** Everything that follows from one configuration. */
+    private record Setup(AgentConfig config, List<Detector> detectors, Bundler bundler, Retention retention,
+            DiskGuard disk, FtraceRecorder ftrace, PacketCapture packetCapture) {}
+
+    private Agent(Builder b) {
+        this.source = b.source;
+        this.host = b.host;
+        this.tracefs = b.tracefs;
+        this.clock = b.clock;
+        this.node = b.node;
+        this.mounts = b.mounts;
+        this.metrics = b.metrics;
+        this.supervisor = new Supervisor(metrics::stageRestart);
+        int concurrent = b.loaded.config().capture().maxConcurrentBundles();
+        this.bundling = new ThreadPoolExecutor(concurrent, concurrent, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_BUNDLES), r -> new Thread(r, "aod-bundle"));
         this.bundling.allowCoreThreadTimeOut(true);
-        this.drainThread = new Thread(this::drainLoop, "aod-drain");
+        this.runner.onActionDone(metrics::action);
+        this.configState = configState(b.loaded, 1, List.of());
+        this.setup = new Setup(b.loaded.config(), List.of(), null, null, null, null, null);
     }
 
-    /** Called with each bundle's path once it is complete; for tests and reporting. */
+    public static Builder builder(LoadedConfig config, EventSource source) {
+        return new Builder(config, source);
+    }
+
+    public static final class Builder {
+        private final LoadedConfig loaded;
+        private final EventSource source;
+        private HostPaths host = HostPaths.REAL;
+        private Supplier<Path> tracefs = () -> null;
+        private MonotonicClock clock = MonotonicClock.SYSTEM;
+        private Manifest.NodeInfo node = new Manifest.NodeInfo("unknown", "unknown", "dev");
+        private MountLookup mounts = MountLookup.NONE;
+        private AgentMetrics metrics = new AgentMetrics();
+
+        private Builder(LoadedConfig loaded, EventSource source) {
+            this.loaded = loaded;
+            this.source = source;
+        }
+
+        public Builder host(HostPaths v) { host = v; return this; }
+        /** Where tracefs is mounted; null (the default) leaves the ftrace window off. */
+        public Builder tracefs(Supplier<Path> v) { tracefs = v; return this; }
+        public Builder clock(MonotonicClock v) { clock = v; return this; }
+        public Builder node(Manifest.NodeInfo v) { node = v; return this; }
+        public Builder mounts(MountLookup v) { mounts = v; return this; }
+        public Builder metrics(AgentMetrics v) { metrics = v; return this; }
+
+        public Agent build() {
+            return new Agent(this);
+        }
+    }
+
+    /** Called with each bundle's path once it is complete (also those recovered at start). */
     public void onBundle(Consumer<Path> listener) {
         bundleListeners.add(listener);
     }
 
-    public List<ProbeStatus> start() {
+    /** Told every anomaly and repeat, after the agent has acted on it. */
+    public void onAnomaly(AnomalySink listener) {
+        anomalyListeners.add(listener);
+    }
+
+    /** Lets retention ask whether a bundle still waits to be shipped. */
+    public void shippingState(ShippingState state) {
+        this.shipping = Objects.requireNonNull(state);
+        Setup s = setup;
+        if (s.retention() != null) {
+            setup = withRetention(s, state);
+        }
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    /** Prepares the directories, recovers unfinished bundles, starts the probes and every stage. */
+    public List<ProbeStatus> start() throws IOException {
+        AgentConfig config = setup.config();
+        Files.createDirectories(config.bundleDir());
+        Files.createDirectories(config.stagingDir());
+        verbose = new VerboseSwitches(host.proc(), config.outputDir().resolve(".verbose-restore"));
+        try {
+            verbose.restoreLeftovers();
+        } catch (IOException e) {
+            log.error("could not switch back verbose kernel logging a previous run left on: {}", e.toString());
+        }
+        setup = build(config, null);
+        for (Path recovered : setup.bundler().recover()) {
+            bundleListeners.forEach(l -> l.accept(recovered));
+        }
         List<ProbeStatus> probes = source.start(config);
         probes.forEach(p -> log.info("probe {}", p));
-        config.anomalies().stream().filter(a -> !(a instanceof LatencySpec)).forEach(a ->
-                log.warn("anomaly \"{}\" (type {}) is not watched: this build detects latency anomalies only", a.name(), a.type()));
-        running = true;
-        drainThread.start();
+        for (String drop : List.of("ringbuf_full", "inflight_full")) {
+            for (ProbeStatus p : probes) {
+                metrics.kernelDrops(source::drops, p.probe() + "." + drop);
+            }
+        }
+        metrics.gauge("aod_capture_paused", "1 while capture is paused (disk full)", this, a -> a.pausedReason == null ? 0 : 1);
+        supervisor.run("drain", this::drainLoop);
+        supervisor.run("retention", this::retentionLoop);
+        supervisor.every("housekeeping", java.time.Duration.ofSeconds(HOUSEKEEPING_S), this::housekeeping);
+        ready = true;
         return probes;
     }
 
-    private void drainLoop() {
+    private Setup build(AgentConfig config, Setup previous) throws IOException {
+        CaptureSettings capture = config.capture();
+        FtraceRecorder ftrace = previous != null && previous.ftrace() != null
+                && previous.config().capture().ftrace().equals(capture.ftrace()) ? previous.ftrace() : null;
+        if (ftrace == null && previous != null && previous.ftrace() != null) {
+            previous.ftrace().close();
+        }
+        if (ftrace == null && capture.ftrace().enabled()) {
+            ftrace = startFtrace(capture.ftrace());
+        }
+        PacketCapture pcap = previous != null && previous.packetCapture() != null
+                && previous.config().capture().packetCapture().equals(capture.packetCapture())
+                && previous.config().outputDir().equals(config.outputDir()) ? previous.packetCapture() : null;
+        if (pcap == null && previous != null && previous.packetCapture() != null) {
+            previous.packetCapture().close();
+        }
+        if (pcap == null && capture.packetCapture().enabled()) {
+            pcap = new PacketCapture(config.outputDir().resolve(".pcap"), capture.packetCapture());
+            try {
+                pcap.start();
+            } catch (IOException e) {
+                log.error("packet capture could not start (is tcpdump installed?): {}", e.toString());
+            }
+        }
+        FtraceRecorder ftraceRef = ftrace;
+        PacketCapture pcapRef = pcap;
+        ActionCatalog catalog = new ActionCatalog(capture, host, flightRecorder, clock, () -> ftraceRef, () -> pcapRef,
+                verbose);
+        Manifest.NodeInfo nodeInfo = config.node().isEmpty() ? node
+                : new Manifest.NodeInfo(config.node(), node.kernel(), node.agentVersion());
+        Bundler bundler = new Bundler(config.stagingDir(), config.bundleDir(), catalog, runner, capture, flightRecorder,
+                nodeInfo, clock);
+        Retention retention = new Retention(config.bundleDir(), config.retention(), shipping, Clock.systemUTC());
+        DiskGuard disk = new DiskGuard(config.outputDir(), DiskGuard.DEFAULT_MIN_FREE);
+        return new Setup(config, Detectors.of(config, mounts, clock), bundler, retention, disk, ftrace, pcap);
+    }
+
+    private FtraceRecorder startFtrace(CaptureSettings.Ftrace settings) {
+        Path fs = tracefs.get();
+        if (fs == null) {
+            log.warn("the ftrace window is off: tracefs is not available");
+            return null;
+        }
+        FtraceRecorder recorder = new FtraceRecorder(fs, settings);
+        try {
+            recorder.start();
+            return recorder;
+        } catch (IOException e) {
+            log.error("the ftrace window could not start on {}: {}", fs, e.toString());
+            recorder.close();
+            return null;
+        }
+    }
+
+    private Setup withRetention(Setup s, ShippingState state) {
+        return new Setup(s.config(), s.detectors(), s.bundler(),
+                new Retention(s.config().bundleDir(), s.config().retention(), state, Clock.systemUTC()),
+                s.disk(), s.ftrace(), s.packetCapture());
+    }
+
+    /** Applies a new valid configuration to the running agent. */
+    public synchronized void reconfigure(LoadedConfig loaded) throws IOException {
+        AgentConfig config = loaded.config();
+        Files.createDirectories(config.bundleDir());
+        Files.createDirectories(config.stagingDir());
+        Setup next = build(config, setup);
+        int concurrent = config.capture().maxConcurrentBundles();
+        if (concurrent > bundling.getMaximumPoolSize()) {
+            bundling.setMaximumPoolSize(concurrent);
+            bundling.setCorePoolSize(concurrent);
+        } else {
+            bundling.setCorePoolSize(concurrent);
+            bundling.setMaximumPoolSize(concurrent);
+        }
+        List<ProbeStatus> probes = source.start(config);
+        setup = next;
+        configState = configState(loaded, configState.generation() + 1, List.of());
+        log.info("configuration {} applied (generation {})", loaded.source(), configState.generation());
+        probes.forEach(p -> log.info("probe {}", p));
+    }
+
+    /** Records that a new configuration was rejected; the running one stays. */
+    public void rejected(List<String> errors) {
+        AgentStatus.ConfigState c = configState;
+        configState = new AgentStatus.ConfigState(c.source(), c.format(), c.generation(), c.appliedAt(), c.notices(),
+                List.copyOf(errors));
+    }
+
+    private static AgentStatus.ConfigState configState(LoadedConfig loaded, long generation, List<String> rejected) {
+        return new AgentStatus.ConfigState(loaded.source(), loaded.format(), generation, Instant.now(), loaded.notices(),
+                rejected);
+    }
+
+    private void drainLoop() throws InterruptedException {
         EventBatch batch = new EventBatch(1024);
-        long nextRefresh = System.nanoTime() + REFRESH_NS;
-        while (running) {
+        AnomalySink sink = new Sink();
+        while (!Thread.currentThread().isInterrupted()) {
             batch.clear();
             int n = source.poll(batch);
+            lastDrainNs = System.nanoTime();
             if (n > 0) {
-                for (LatencyDetector d : detectors) {
-                    d.process(batch, this::capture);
+                events.addAndGet(n);
+                flightRecorder.record(batch);
+                metrics.onEvents(batch);
+                for (Detector d : setup.detectors()) {
+                    d.process(batch, sink);
                 }
-            }
-            if (System.nanoTime() - nextRefresh > 0) {
-                refreshProbes();
-                nextRefresh = System.nanoTime() + REFRESH_NS;
-            }
-            if (n == 0) {
-                try {
-                    Thread.sleep(IDLE_POLL_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
+            } else {
+                Thread.sleep(setup.config().pollInterval().toMillis());
             }
         }
     }
 
-    private void refreshProbes() {
+    private final class Sink implements AnomalySink {
+        @Override
+        public void fired(Anomaly a) {
+            anomalies.incrementAndGet();
+            metrics.anomalyFired(a);
+            log.warn("{} {} anomaly \"{}\": {}", a.protocol(), a.kind().name().toLowerCase(), a.name(), a.summary());
+            capture(a);
+            anomalyListeners.forEach(l -> l.fired(a));
+        }
+
+        @Override
+        public void repeated(Anomaly.Key key, long count, Instant lastSeen) {
+            repeats.incrementAndGet();
+            metrics.anomalyRepeated(key);
+            if (Long.bitCount(count) == 1 || count % 100 == 0) {
+                log.info("anomaly \"{}\" on {} ({}) again: {} occurrences, still in its cooldown", key.anomaly(),
+                        key.mount().describe(), key.operation(), count);
+            }
+            anomalyListeners.forEach(l -> l.repeated(key, count, lastSeen));
+        }
+    }
+
+    private void capture(Anomaly a) {
+        Setup s = setup;
+        if (pausedReason == null && !s.disk().hasRoom()) {
+            pause(String.format("only %d MiB free under %s (at least %d MiB needed)", s.disk().usableBytes() >> 20,
+                    s.config().outputDir(), s.disk().minFreeBytes() >> 20));
+        }
+        if (pausedReason != null) {
+            notCaptured.incrementAndGet();
+            metrics.anomalyNotCaptured("capture_paused");
+            log.warn("anomaly \"{}\" not captured: capture is paused ({}); detection goes on", a.name(), pausedReason);
+            return;
+        }
+        try {
+            bundling.execute(() -> makeBundle(a, s));
+        } catch (RejectedExecutionException e) {
+            notCaptured.incrementAndGet();
+            metrics.anomalyNotCaptured("busy");
+            log.error("anomaly \"{}\" not captured: {} bundles are being made and {} wait", a.name(),
+                    bundling.getMaximumPoolSize(), QUEUED_BUNDLES);
+        }
+    }
+
+    private void makeBundle(Anomaly a, Setup s) {
+        try {
+            Path bundle = s.bundler().create(a);
+            bundles.incrementAndGet();
+            lastBundle = bundle.toString();
+            metrics.bundle("ok", Files.size(bundle));
+            log.info("bundle {} written for anomaly \"{}\"", bundle, a.name());
+            bundleListeners.forEach(l -> l.accept(bundle));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            bundleFailures.incrementAndGet();
+            metrics.bundle("interrupted", 0);
+            log.warn("bundle for anomaly \"{}\" interrupted by shutdown", a.name());
+        } catch (IOException e) {
+            bundleFailures.incrementAndGet();
+            metrics.bundle("failed", 0);
+            if (DiskGuard.isDiskFull(e)) {
+                pause("the disk under " + s.config().outputDir() + " is full");
+                log.error("bundle for anomaly \"{}\" abandoned: {}", a.name(), e.getMessage());
+            } else {
+                log.error("bundle for anomaly \"{}\" failed", a.name(), e);
+            }
+        } catch (RuntimeException e) {
+            bundleFailures.incrementAndGet();
+            metrics.bundle("failed", 0);
+            log.error("bundle for anomaly \"{}\" failed", a.name(), e);
+        }
+    }
+
+    private synchronized void pause(String reason) {
+        if (pausedReason == null) {
+            pausedReason = reason;
+            log.error("capture paused: {}; anomalies are still detected and counted", reason);
+        }
+    }
+
+    private void retentionLoop() throws IOException, InterruptedException {
+        while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(setup.config().retention().interval().toMillis());
+            Retention.Sweep sweep = setup.retention().sweep();
+            metrics.retention(sweep.expired() + sweep.overSize(), sweep.unshippedDeleted());
+        }
+    }
+
+    private void housekeeping() throws IOException {
         List<ProbeStatus> before = source.probes();
         List<ProbeStatus> after = source.refresh();
         if (!after.equals(before)) {
             after.forEach(p -> log.info("probe {}", p));
         }
-    }
-
-    private void capture(Anomaly a) {
-        log.warn("{} {} anomaly \"{}\": {} slow requests ({}), worst {} ms, trigger {}; capturing a bundle",
-                a.protocol(), a.kind(), a.name(), a.observedCount(), a.commandCounts(), a.maxLatency().toMillis(),
-                a.trigger());
-        try {
-            bundling.execute(() -> makeBundle(a));
-        } catch (RejectedExecutionException e) {
-            anomaliesSkipped.incrementAndGet();
-            log.error("anomaly \"{}\" not captured: {} bundles are already being made and {} wait",
-                    a.name(), MAX_CONCURRENT_BUNDLES, QUEUED_BUNDLES);
+        Setup s = setup;
+        if (s.ftrace() != null) {
+            s.ftrace().refresh();
+        }
+        if (s.packetCapture() != null && !s.packetCapture().isRunning()) {
+            metrics.stageRestart("packet-capture");
+            log.warn("packet capture (tcpdump) stopped; restarting it");
+            s.packetCapture().close();
+            s.packetCapture().start();
+        }
+        if (pausedReason != null && s.disk().hasRoom()) {
+            synchronized (this) {
+                log.info("capture resumed: {} MiB free again", s.disk().usableBytes() >> 20);
+                pausedReason = null;
+            }
         }
     }
 
-    private void makeBundle(Anomaly a) {
-        try {
-            Path bundle = bundler.create(a);
-            log.info("bundle {} written for anomaly \"{}\"", bundle, a.name());
-            bundleListeners.forEach(l -> l.accept(bundle));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.error("bundle for anomaly \"{}\" interrupted", a.name());
-        } catch (Exception e) {
-            log.error("bundle for anomaly \"{}\" failed", a.name(), e);
-        }
+    public boolean healthy() {
+        return supervisor.healthy() && (!ready || System.nanoTime() - lastDrainNs < DRAIN_STALL_NS);
     }
 
-    public long anomaliesSkipped() {
-        return anomaliesSkipped.get();
+    public boolean ready() {
+        return ready;
+    }
+
+    public AgentStatus status() {
+        Setup s = setup;
+        return new AgentStatus(s.config().node().isEmpty() ? node.hostname() : s.config().node(), node.agentVersion(),
+                startedAt, configState, source.probes(), source.drops(),
+                new AgentStatus.CaptureState(pausedReason != null, pausedReason,
+                        s.disk() == null ? -1 : s.disk().usableBytes(),
+                        s.ftrace() == null ? List.of() : s.ftrace().enabledSystems(),
+                        s.packetCapture() != null && s.packetCapture().isRunning(), lastBundle),
+                new AgentStatus.Counts(events.get(), anomalies.get(), repeats.get(), notCaptured.get(), bundles.get(),
+                        bundleFailures.get()),
+                supervisor.restarts());
     }
 
     @Override
     public void close() {
-        running = false;
-        drainThread.interrupt();
+        ready = false;
+        supervisor.close();
+        bundling.shutdown();
         try {
-            drainThread.join(TimeUnit.SECONDS.toMillis(5));
-            bundling.shutdown();
             if (!bundling.awaitTermination(SHUTDOWN_WAIT_S, TimeUnit.SECONDS)) {
-                log.warn("bundles still being made after {} s; stopping anyway", SHUTDOWN_WAIT_S);
+                log.warn("bundles still being made after {} s; stopping anyway (they are recovered at the next start)",
+                        SHUTDOWN_WAIT_S);
+                bundling.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Setup s = setup;
+        if (s.ftrace() != null) {
+            s.ftrace().close();
+        }
+        if (s.packetCapture() != null) {
+            s.packetCapture().close();
+        }
+        if (verbose != null) {
+            try {
+                verbose.switchOff();
+            } catch (IOException e) {
+                log.error("could not switch verbose kernel logging back off: {}", e.toString());
+            }
         }
         source.drops().forEach((k, v) -> {
             if (v > 0) {
@@ -153,5 +473,6 @@ public final class Agent implements AutoCloseable {
             }
         });
         source.close();
+        runner.close();
     }
 }

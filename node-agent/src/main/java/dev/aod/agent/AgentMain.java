@@ -1,12 +1,12 @@
 package dev.aod.agent;
 
-import dev.aod.agent.bundle.Bundler;
 import dev.aod.agent.bundle.Manifest;
-import dev.aod.agent.capture.ActionCatalog;
-import dev.aod.agent.capture.CaptureRunner;
-import dev.aod.agent.detect.MonotonicClock;
+import dev.aod.agent.capture.HostPaths;
+import dev.aod.agent.report.StatusServer;
 import dev.aod.agent.source.BpfEventSource;
-import dev.aod.agent.source.ProbeStatus;
+import dev.aod.agent.source.EventSource;
+import dev.aod.agent.source.SyntheticEventSource;
+import dev.aod.bpf.Tracefs;
 import dev.aod.config.ConfigLoader;
 import dev.aod.config.ConfigWriter;
 import dev.aod.config.InvalidConfigException;
@@ -15,9 +15,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,13 +27,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "aod-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Always-on diagnostics for the Linux SMB and NFS clients: watches the kernel clients, "
-                + "captures evidence when a request is slow, and writes it as a .tar.zst bundle.",
+                + "captures evidence when a request is slow or fails, and writes it as a .tar.zst bundle.",
         subcommands = {AgentMain.Run.class, AgentMain.CheckConfig.class, ProbesCommand.class})
 public final class AgentMain {
+    static final int EXIT_FAILED = 1;
     static final int EXIT_INVALID_CONFIG = 2;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -42,7 +41,7 @@ public final class AgentMain {
         return new CommandLine(new AgentMain())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("aod-agent: " + e.getMessage());
-                    return 1;
+                    return EXIT_FAILED;
                 });
     }
 
@@ -62,38 +61,121 @@ public final class AgentMain {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "an AgentConfig or an AODv2 config.yaml; without it the embedded default (AODv2's shipped config.yaml)")
+        @Option(names = "--config", paramLabel = "FILE", description = "an AgentConfig or an AODv2 config.yaml, "
+                + "re-read when it changes; without it the embedded default (AODv2's shipped config.yaml)")
         Path config;
+
+        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:AOD_LOG_FORMAT:-text}",
+                description = "text or json (default: $AOD_LOG_FORMAT, else text)")
+        String logFormat;
+
+        @Option(names = "--events", paramLabel = "FILE", description = "replay events from FILE (JSON lines) "
+                + "instead of loading the kernel probes: for demos and drills")
+        Path events;
+
+        @Option(names = "--host-root", paramLabel = "DIR", description = "where the host's /proc, /sys, /etc and "
+                + "/var/log are mounted, when the agent runs in a container (default: /)")
+        Path hostRoot;
 
         @Override
         public Integer call() throws Exception {
+            Logging.Format format;
+            try {
+                format = Logging.Format.valueOf(logFormat.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("--log-format: must be text or json (got \"" + logFormat + "\")");
+                return EXIT_INVALID_CONFIG;
+            }
+            Logging.configure(format);
+            Logger log = LoggerFactory.getLogger(AgentMain.class);
             LoadedConfig loaded;
             try {
                 loaded = loadConfig(config);
             } catch (InvalidConfigException e) {
                 return invalid(spec, e);
             }
-            var log = org.slf4j.LoggerFactory.getLogger(AgentMain.class);
             log.info("aod-agent {} starting with {} ({})", Version.current(), loaded.source(), loaded.format());
             loaded.notices().forEach(n -> log.info("config notice: {}", n));
-            Files.createDirectories(loaded.config().bundleDir());
 
-            CaptureRunner runner = new CaptureRunner();
-            Bundler bundler = new Bundler(loaded.config().outputDir(), loaded.config().bundleDir(),
-                    new ActionCatalog(Path.of("/proc")), runner, NodeFacts.nodeInfo(), MonotonicClock.SYSTEM);
-            Agent agent = new Agent(loaded.config(), new BpfEventSource(), bundler, MonotonicClock.SYSTEM);
+            EventSource source;
+            if (events != null) {
+                SyntheticEventSource synthetic = new SyntheticEventSource();
+                EventReplay.start(EventReplay.read(events), synthetic);
+                source = synthetic;
+            } else {
+                source = new BpfEventSource();
+            }
+            HostPaths host = hostRoot == null ? HostPaths.REAL : new HostPaths(hostRoot.resolve("proc"),
+                    hostRoot.resolve("sys"), hostRoot.resolve("etc"), hostRoot.resolve("var/log"));
+            Agent agent = Agent.builder(loaded, source)
+                    .host(host)
+                    .tracefs(events == null ? AgentMain::tracefs : () -> null)
+                    .node(NodeFacts.nodeInfo(host))
+                    .build();
+            try {
+                agent.start();
+            } catch (IOException e) {
+                log.error("cannot start: {}", e.toString());
+                agent.close();
+                return EXIT_FAILED;
+            }
+            StatusServer server = null;
+            var metrics = loaded.config().metrics();
+            if (metrics.enabled()) {
+                try {
+                    server = new StatusServer(metrics.address(), metrics.port(), agent.metrics(), agent::status,
+                            agent::healthy, agent::ready);
+                    log.info("metrics and status on http://{}:{}/ (metrics, healthz, readyz, status)", metrics.address(),
+                            server.port());
+                } catch (IOException e) {
+                    log.error("the status endpoint cannot listen on {}:{}: {}", metrics.address(), metrics.port(),
+                            e.toString());
+                }
+            }
+            ConfigWatcher watcher = null;
+            if (config != null) {
+                watcher = new ConfigWatcher(config, Files.readAllBytes(config), next -> {
+                    try {
+                        agent.reconfigure(next);
+                        agent.metrics().configReload("applied");
+                    } catch (IOException e) {
+                        agent.rejected(java.util.List.of(e.toString()));
+                        agent.metrics().configReload("failed");
+                        log.error("configuration {} could not be applied: {}", next.source(), e.toString());
+                    }
+                }, rejected -> {
+                    agent.rejected(rejected.errors().stream().map(Object::toString).toList());
+                    agent.metrics().configReload("rejected");
+                });
+                watcher.start(2000);
+            }
             CountDownLatch stopped = new CountDownLatch(1);
+            StatusServer serverRef = server;
+            ConfigWatcher watcherRef = watcher;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("stopping");
+                if (watcherRef != null) {
+                    watcherRef.close();
+                }
                 agent.close();
-                runner.close();
+                if (serverRef != null) {
+                    serverRef.close();
+                }
+                log.info("stopped");
                 stopped.countDown();
             }, "aod-shutdown"));
-            agent.start();
             log.info("watching; bundles go to {}", loaded.config().bundleDir());
             stopped.await();
             return 0;
+        }
+    }
+
+    private static Path tracefs() {
+        try {
+            return Tracefs.ensureMounted();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(AgentMain.class).warn("tracefs: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -102,11 +184,12 @@ public final class AgentMain {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "0..1", paramLabel = "FILE", description = "an AgentConfig or an AODv2 config.yaml (default: the embedded one)")
+        @Parameters(arity = "0..1", paramLabel = "FILE",
+                description = "an AgentConfig or an AODv2 config.yaml (default: the embedded one)")
         Path file;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             LoadedConfig loaded;
             try {
                 loaded = loadConfig(file);
@@ -139,14 +222,14 @@ public final class AgentMain {
     }
 
     static final class NodeFacts {
-        static Manifest.NodeInfo nodeInfo() {
-            return new Manifest.NodeInfo(read("/proc/sys/kernel/hostname"), read("/proc/sys/kernel/osrelease"),
-                    Version.current());
+        static Manifest.NodeInfo nodeInfo(HostPaths host) {
+            return new Manifest.NodeInfo(read(host.proc().resolve("sys/kernel/hostname")),
+                    read(host.proc().resolve("sys/kernel/osrelease")), Version.current());
         }
 
-        private static String read(String file) {
+        private static String read(Path file) {
             try {
-                return Files.readString(Path.of(file)).strip();
+                return Files.readString(file).strip();
             } catch (IOException e) {
                 return "unknown";
             }

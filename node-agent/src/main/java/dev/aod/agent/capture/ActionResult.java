@@ -5,7 +5,7 @@ package dev.aod.agent.capture;
  *
  * @param stderrFile the action's own diagnostics beside its output, or null when it printed none
  * @param exitCode the command's exit code, null where the action is not a command or did not finish
- * @param error why the action failed or timed out, null when it succeeded
+ * @param error why the action failed, timed out or was skipped; null when it succeeded
  */
 public record ActionResult(
         String name,
@@ -17,5 +17,5 @@ public record ActionResult(
         long durationMs,
         String error) {
 
-    public enum Status { OK, FAILED, TIMED_OUT }
+    public enum Status { OK, FAILED, TIMED_OUT, SKIPPED }
 }

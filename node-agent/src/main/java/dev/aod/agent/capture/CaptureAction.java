@@ -15,7 +15,15 @@ public interface CaptureAction {
 
     /**
      * Writes the evidence to {@code out} and anything the step itself reports to {@code err}. Returns
-     * the exit code of a command, or 0 where there is none. Throws when the evidence cannot be taken.
+     * the exit code of a command, or 0 where there is none. Throws when the evidence cannot be taken;
+     * {@link SkippedException} when it does not apply here.
      */
-    int capture(Path out, Path err) throws Exception;
+    int capture(CaptureContext context, Path out, Path err) throws Exception;
+
+    /** The action does not apply on this host or to this anomaly; the reason goes into the manifest. */
+    final class SkippedException extends Exception {
+        public SkippedException(String reason) {
+            super(reason);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * Runs actions side by side, each bounded by its own timeout, so a failing or hanging action
@@ -25,33 +26,43 @@ public final class CaptureRunner implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private volatile BiConsumer<String, Long> durationListener = (name, ms) -> {};
 
-    public List<ActionResult> run(List<CaptureAction> actions, Path dir) throws InterruptedException {
+    /** Told each action's name and duration in milliseconds (for metrics). */
+    public void onActionDone(BiConsumer<String, Long> listener) {
+        durationListener = listener;
+    }
+
+    public List<ActionResult> run(List<CaptureAction> actions, CaptureContext context) throws InterruptedException {
         List<Future<ActionResult>> futures = new ArrayList<>();
         long started = System.nanoTime();
         for (CaptureAction action : actions) {
-            futures.add(pool.submit(() -> runOne(action, dir)));
+            futures.add(pool.submit(() -> runOne(action, context)));
         }
         List<ActionResult> results = new ArrayList<>();
         for (int i = 0; i < actions.size(); i++) {
             CaptureAction action = actions.get(i);
             long remainingNs = started + action.timeout().toNanos() + GRACE_NS - System.nanoTime();
+            ActionResult result;
             try {
-                results.add(futures.get(i).get(Math.max(0, remainingNs), TimeUnit.NANOSECONDS));
+                result = futures.get(i).get(Math.max(0, remainingNs), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 futures.get(i).cancel(true);
-                results.add(new ActionResult(action.name(), action.fileName(), null, ActionResult.Status.TIMED_OUT,
-                        null, sizeOf(dir.resolve(action.fileName())), millisSince(started),
-                        "did not finish within " + action.timeout().toMillis() + " ms"));
+                result = new ActionResult(action.name(), action.fileName(), null, ActionResult.Status.TIMED_OUT,
+                        null, sizeOf(context.staging().resolve(action.fileName())), millisSince(started),
+                        "did not finish within " + action.timeout().toMillis() + " ms");
             } catch (ExecutionException e) {
-                results.add(new ActionResult(action.name(), action.fileName(), null, ActionResult.Status.FAILED,
-                        null, 0, millisSince(started), String.valueOf(e.getCause())));
+                result = new ActionResult(action.name(), action.fileName(), null, ActionResult.Status.FAILED,
+                        null, 0, millisSince(started), String.valueOf(e.getCause()));
             }
+            durationListener.accept(result.name(), result.durationMs());
+            results.add(result);
         }
         return results;
     }
 
-    private static ActionResult runOne(CaptureAction action, Path dir) throws IOException {
+    private static ActionResult runOne(CaptureAction action, CaptureContext context) throws IOException {
+        Path dir = context.staging();
         Path out = dir.resolve(action.fileName());
         Files.createDirectories(out.getParent());
         Path err = out.resolveSibling(out.getFileName() + ".stderr");
@@ -60,12 +71,15 @@ public final class CaptureRunner implements AutoCloseable {
         ActionResult.Status status = ActionResult.Status.OK;
         String error = null;
         try {
-            int code = action.capture(out, err);
+            int code = action.capture(context, out, err);
             exitCode = action instanceof CommandAction ? code : null;
             if (code != 0) {
                 status = ActionResult.Status.FAILED;
                 error = "exited with " + code;
             }
+        } catch (CaptureAction.SkippedException e) {
+            status = ActionResult.Status.SKIPPED;
+            error = e.getMessage();
         } catch (TimeoutException e) {
             status = ActionResult.Status.TIMED_OUT;
             error = e.getMessage();
@@ -75,7 +89,7 @@ public final class CaptureRunner implements AutoCloseable {
             error = "interrupted";
         } catch (Exception e) {
             status = ActionResult.Status.FAILED;
-            error = e.toString();
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         String stderrFile = null;
         if (Files.exists(err) && Files.size(err) > 0) {
@@ -83,7 +97,12 @@ public final class CaptureRunner implements AutoCloseable {
         } else {
             Files.deleteIfExists(err);
         }
-        return new ActionResult(action.name(), action.fileName(), stderrFile, status, exitCode, sizeOf(out),
+        String file = action.fileName();
+        if (status == ActionResult.Status.SKIPPED && sizeOf(out) == 0) {
+            Files.deleteIfExists(out);
+            file = null;
+        }
+        return new ActionResult(action.name(), file, stderrFile, status, exitCode, sizeOf(out),
                 millisSince(started), error);
     }
 

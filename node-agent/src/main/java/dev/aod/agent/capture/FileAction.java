@@ -11,12 +11,15 @@ public record FileAction(String name, String fileName, Path source, String absen
         implements CaptureAction {
 
     @Override
-    public int capture(Path out, Path err) throws Exception {
+    public int capture(CaptureContext context, Path out, Path err) throws Exception {
+        if (!Files.exists(source)) {
+            throw new SkippedException(source + " is not present" + (absentHint.isEmpty() ? "" : ": " + absentHint));
+        }
         try {
             Files.copy(source, out, StandardCopyOption.REPLACE_EXISTING);
             return 0;
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(source.toString(), null, "not present" + (absentHint.isEmpty() ? "" : ": " + absentHint));
+            throw new SkippedException(source + " disappeared while being read" + (absentHint.isEmpty() ? "" : ": " + absentHint));
         }
     }
 }

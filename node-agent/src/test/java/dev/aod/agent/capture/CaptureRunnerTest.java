@@ -2,6 +2,7 @@ package dev.aod.agent.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aod.config.CaptureSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,10 @@ class CaptureRunnerTest {
 
     private final CaptureRunner runner = new CaptureRunner();
 
+    private CaptureContext context() {
+        return new CaptureContext(null, java.time.Instant.now(), System.nanoTime(), dir, CaptureSettings.DEFAULTS);
+    }
+
     @AfterEach
     void close() {
         runner.close();
@@ -26,7 +31,7 @@ class CaptureRunnerTest {
         long start = System.nanoTime();
         List<ActionResult> results = runner.run(List.of(
                 command("slow", "sleep 30", Duration.ofSeconds(1)),
-                command("quick", "echo evidence", Duration.ofSeconds(5))), dir);
+                command("quick", "echo evidence", Duration.ofSeconds(5))), context());
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(results.get(0).status()).isEqualTo(ActionResult.Status.TIMED_OUT);
@@ -38,7 +43,7 @@ class CaptureRunnerTest {
     @Test
     void aFailingCommandKeepsItsOutputAndStderrBesideIt() throws Exception {
         ActionResult r = runner.run(List.of(
-                command("fails", "echo partial; echo 'no such share' >&2; exit 3", Duration.ofSeconds(5))), dir).get(0);
+                command("fails", "echo partial; echo 'no such share' >&2; exit 3", Duration.ofSeconds(5))), context()).get(0);
 
         assertThat(r.status()).isEqualTo(ActionResult.Status.FAILED);
         assertThat(r.exitCode()).isEqualTo(3);
@@ -50,8 +55,8 @@ class CaptureRunnerTest {
 
     @Test
     void aMissingCommandIsAFailureNamedInTheResult() throws Exception {
-        ActionResult r = runner.run(List.of(new CommandAction("nope", "nope.txt",
-                List.of("/nonexistent/aod-tool"), Duration.ofSeconds(5))), dir).get(0);
+        ActionResult r = runner.run(List.of(CommandAction.of("nope", "nope.txt", Duration.ofSeconds(5),
+                "/nonexistent/aod-tool")), context()).get(0);
 
         assertThat(r.status()).isEqualTo(ActionResult.Status.FAILED);
         assertThat(r.error()).contains("/nonexistent/aod-tool");
@@ -61,19 +66,22 @@ class CaptureRunnerTest {
     void fileActionsCopyProcFilesAndExplainAnAbsentOne(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("fs/cifs"));
         Files.writeString(proc.resolve("fs/cifs/Stats"), "Resources in use\nCIFS Session: 1\n");
-        Files.writeString(proc.resolve("mounts"), "//127.0.0.1/share /mnt/smb cifs rw 0 0\n");
-        ActionCatalog catalog = new ActionCatalog(proc);
+        Files.createDirectories(proc.resolve("self"));
+        Files.writeString(proc.resolve("self/mountinfo"), "36 25 0:32 / /mnt/smb rw - cifs //127.0.0.1/share rw\n");
+        ActionCatalog catalog = new ActionCatalog(CaptureSettings.DEFAULTS, new HostPaths(proc, proc.resolve("sys"),
+                proc.resolve("etc"), proc.resolve("log")), new FlightRecorder(16), dev.aod.agent.detect.MonotonicClock.SYSTEM,
+                () -> null, () -> null, new VerboseSwitches(proc, dir.resolve(".verbose")));
 
-        List<ActionResult> results = runner.run(catalog.resolve(List.of("stats", "debugdata", "mounts")), dir);
+        List<ActionResult> results = runner.run(catalog.resolve(List.of("stats", "debugdata", "mounts")), context());
 
         assertThat(results).extracting(ActionResult::status)
-                .containsExactly(ActionResult.Status.OK, ActionResult.Status.FAILED, ActionResult.Status.OK);
+                .containsExactly(ActionResult.Status.OK, ActionResult.Status.SKIPPED, ActionResult.Status.OK);
         assertThat(dir.resolve("cifs/Stats.txt")).hasContent("Resources in use\nCIFS Session: 1");
-        assertThat(results.get(1).error()).contains("fs/cifs/DebugData", "cifs module not loaded");
+        assertThat(results.get(1).error()).contains("fs/cifs/DebugData", "the cifs module is not loaded");
         assertThat(results.get(0).bytes()).isEqualTo(33);
     }
 
     private static CommandAction command(String name, String script, Duration timeout) {
-        return new CommandAction(name, name + ".txt", List.of("sh", "-c", script), timeout);
+        return CommandAction.of(name, name + ".txt", timeout, "sh", "-c", script);
     }
 }

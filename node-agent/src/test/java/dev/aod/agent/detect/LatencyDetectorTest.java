@@ -24,8 +24,20 @@ class LatencyDetectorTest {
     private final LatencySpec config = new LatencySpec("latency", "", Protocol.SMB, Layer.WIRE,
             Map.of("SMB2_WRITE", Duration.ofMillis(50), "SMB2_READ", Duration.ofMillis(20)),
             3, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), List.of(), List.of("dmesg"));
-    private final LatencyDetector detector = new LatencyDetector(config, EPOCH);
+    private final LatencyDetector detector = new LatencyDetector(config, MountLookup.NONE, EPOCH);
     private final List<Anomaly> fired = new ArrayList<>();
+    private final List<Long> repeats = new ArrayList<>();
+    private final AnomalySink sink = new AnomalySink() {
+        @Override
+        public void fired(Anomaly anomaly) {
+            fired.add(anomaly);
+        }
+
+        @Override
+        public void repeated(Anomaly.Key key, long count, Instant lastSeen) {
+            repeats.add(count);
+        }
+    };
 
     @Test
     void firesWhenMinCountSlowRequestsCompleteWithinTheWindow() {
@@ -33,7 +45,7 @@ class LatencyDetectorTest {
 
         assertThat(fired).singleElement().satisfies(a -> {
             assertThat(a.trigger()).isEqualTo(Anomaly.Trigger.COUNT_IN_WINDOW);
-            assertThat(a.command()).isEqualTo("SMB2_WRITE");
+            assertThat(a.operation()).isEqualTo("SMB2_WRITE");
             assertThat(a.threshold()).isEqualTo(Duration.ofMillis(50));
             assertThat(a.observedCount()).isEqualTo(3);
             assertThat(a.maxLatency()).isEqualTo(Duration.ofMillis(80));
@@ -73,8 +85,8 @@ class LatencyDetectorTest {
         feed(read(10 * S, 25), read(10 * S + 1, 25), write(10 * S + 2, 55));
 
         assertThat(fired).singleElement().satisfies(a -> {
-            assertThat(a.command()).isEqualTo("SMB2_READ");
-            assertThat(a.commandCounts()).containsOnly(Map.entry("SMB2_READ", 2), Map.entry("SMB2_WRITE", 1));
+            assertThat(a.operation()).isEqualTo("SMB2_READ");
+            assertThat(a.breakdown()).containsOnly(Map.entry("SMB2_READ", 2), Map.entry("SMB2_WRITE", 1));
         });
     }
 
@@ -98,13 +110,45 @@ class LatencyDetectorTest {
     }
 
     @Test
-    void sustainedSlownessFiresOncePerCooldown() {
+    void sustainedSlownessFiresOncePerCooldownAndCountsTheRest() {
         for (long t = 0; t < 600; t++) {
             feed(write(t * S, 100), write(t * S + 1, 100), write(t * S + 2, 100));
         }
 
         assertThat(fired).hasSize(2);
         assertThat(fired.get(1).lastSeen()).isAfterOrEqualTo(Instant.EPOCH.plusSeconds(300));
+        assertThat(repeats).hasSize(598).startsWith(2L, 3L, 4L);
+    }
+
+    @Test
+    void eachMountIsCountedAndDeduplicatedApart() {
+        MountKey a = new MountKey("10.0.0.1", "a");
+        MountKey b = new MountKey("10.0.0.2", "b");
+        LatencyDetector byMount = new LatencyDetector(config,
+                (batch, i) -> batch.sessionId(i) == 1 ? a : b, EPOCH);
+        EventBatch batch = new EventBatch(16);
+        for (int i = 0; i < 3; i++) {
+            batch.add(Event.builder().tsNs(S + i).latencyNs(60 * MS).command(9).sessionId(1).build());
+            batch.add(Event.builder().tsNs(S + i).latencyNs(60 * MS).command(9).sessionId(2).build());
+        }
+        byMount.process(batch, sink);
+
+        assertThat(fired).extracting(Anomaly::mount).containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void aMountFilterKeepsOtherMountsOut() {
+        LatencySpec onlyA = new LatencySpec("latency", "", Protocol.SMB, Layer.WIRE, config.thresholds(), 1,
+                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                List.of(new dev.aod.config.MountFilter("10.0.0.1", "")), List.of());
+        LatencyDetector filtered = new LatencyDetector(onlyA,
+                (batch, i) -> new MountKey(batch.sessionId(i) == 1 ? "10.0.0.1" : "10.0.0.2", "s"), EPOCH);
+        EventBatch batch = new EventBatch(4);
+        batch.add(Event.builder().tsNs(S).latencyNs(60 * MS).command(9).sessionId(2).build());
+        batch.add(Event.builder().tsNs(S).latencyNs(60 * MS).command(9).sessionId(1).build());
+        filtered.process(batch, sink);
+
+        assertThat(fired).singleElement().extracting(an -> an.mount().server()).isEqualTo("10.0.0.1");
     }
 
     @Test
@@ -120,7 +164,7 @@ class LatencyDetectorTest {
         for (Event e : events) {
             batch.add(e);
         }
-        detector.process(batch, fired::add);
+        detector.process(batch, sink);
     }
 
     private static Event write(long tsNs, long latencyMs) {

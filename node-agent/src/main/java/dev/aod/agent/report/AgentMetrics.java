@@ -1,0 +1,133 @@
+package dev.aod.agent.report;
+
+import dev.aod.agent.detect.Anomaly;
+import dev.aod.agent.source.Sources;
+import dev.aod.bpf.EventBatch;
+import dev.aod.bpf.EventLayout;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The agent's Prometheus metrics. Per-event counting uses meters resolved once per (source, kind) and
+ * per (source, operation), so the drain path allocates nothing after warm-up.
+ */
+public final class AgentMetrics {
+    private static final String[] SOURCES = {"selftest", "smb-wire", "smb-vfs", "nfs-rpc", "nfs-vfs", "5", "6", "7"};
+    private static final String[] KINDS = {"0", "slow", "error", "hung", "session"};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter[][] events = new Counter[SOURCES.length][KINDS.length];
+    private final Timer[][] latency = new Timer[SOURCES.length][EventLayout.CMD_SLOTS];
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> actionTimers = new ConcurrentHashMap<>();
+
+    public AgentMetrics() {
+        for (int s = 0; s < SOURCES.length; s++) {
+            for (int k = 1; k < KINDS.length; k++) {
+                events[s][k] = Counter.builder("aod_events").description("probe events received from the kernel")
+                        .tag("probe", SOURCES[s]).tag("kind", KINDS[k]).register(registry);
+            }
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void onEvents(EventBatch batch) {
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            int source = batch.source(i);
+            int kind = batch.kind(i);
+            if (source >= SOURCES.length || kind <= 0 || kind >= KINDS.length) {
+                continue;
+            }
+            events[source][kind].increment();
+            if (kind == EventLayout.KIND_SLOW) {
+                latencyTimer(source, batch.command(i)).record(batch.latencyNs(i), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private Timer latencyTimer(int source, int command) {
+        int c = Math.min(command, EventLayout.CMD_SLOTS - 1);
+        Timer t = latency[source][c];
+        if (t == null) {
+            t = Timer.builder("aod_request_latency")
+                    .description("latency of requests at or over their threshold, as the probes saw them")
+                    .tag("probe", SOURCES[source]).tag("operation", Sources.operationName(source, c))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(120))
+                    .register(registry);
+            latency[source][c] = t;
+        }
+        return t;
+    }
+
+    public void anomalyFired(Anomaly a) {
+        counter("aod_anomalies", "anomalies detected (first occurrence; repeats counted apart)",
+                "anomaly", a.name(), "kind", a.kind().name().toLowerCase()).increment();
+    }
+
+    public void anomalyRepeated(Anomaly.Key key) {
+        counter("aod_anomaly_repeats", "occurrences of an anomaly within its cooldown",
+                "anomaly", key.anomaly(), "kind", key.kind().name().toLowerCase()).increment();
+    }
+
+    public void anomalyNotCaptured(String reason) {
+        counter("aod_anomalies_not_captured", "anomalies detected but not captured", "reason", reason).increment();
+    }
+
+    public void bundle(String result, long bytes) {
+        counter("aod_bundles", "bundles made, by result", "result", result).increment();
+        if (bytes > 0) {
+            counter("aod_bundle_bytes", "bytes of bundles written").increment(bytes);
+        }
+    }
+
+    public void action(String name, long millis) {
+        actionTimers.computeIfAbsent(name, n -> Timer.builder("aod_action_duration")
+                .description("how long each capture action took").tag("action", n).register(registry))
+                .record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public void configReload(String result) {
+        counter("aod_config_reloads", "configuration changes seen, by result", "result", result).increment();
+    }
+
+    public void stageRestart(String stage) {
+        counter("aod_stage_restarts", "restarts of a failed agent stage", "stage", stage).increment();
+    }
+
+    public void retention(int deleted, int unshippedDeleted) {
+        counter("aod_retention_deleted", "bundles deleted by retention").increment(deleted);
+        counter("aod_retention_deleted_unshipped", "bundles deleted by retention before they were shipped")
+                .increment(unshippedDeleted);
+    }
+
+    public <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> value) {
+        Gauge.builder(name, obj, value).description(description).register(registry);
+    }
+
+    /** Kernel drop counters, read when scraped. */
+    public void kernelDrops(Supplier<Map<String, Long>> drops, String probeAndReason) {
+        Gauge.builder("aod_kernel_drops", () -> drops.get().getOrDefault(probeAndReason, 0L))
+                .description("events the kernel side could not deliver (ring full, in-flight map full)")
+                .tag("probe", probeAndReason.substring(0, probeAndReason.indexOf('.')))
+                .tag("reason", probeAndReason.substring(probeAndReason.indexOf('.') + 1))
+                .register(registry);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        String key = name + String.join(",", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+}
