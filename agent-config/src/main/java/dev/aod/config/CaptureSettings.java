@@ -10,18 +10,21 @@ import java.util.List;
  * @param actionTimeout the default time limit of one action
  * @param kernelLogWindow how far back the kernel log and journal actions reach before the trigger
  * @param flightRecorder how many seconds of probe events before the trigger the bundle carries
+ * @param minFreeBytes capture pauses (detection goes on) while the output file system has less free
  */
 public record CaptureSettings(
         int maxConcurrentBundles,
         Duration actionTimeout,
         Duration kernelLogWindow,
         Duration flightRecorder,
+        long minFreeBytes,
         Ftrace ftrace,
         PacketCapture packetCapture,
         Verbose verbose) {
 
     public static final CaptureSettings DEFAULTS = new CaptureSettings(4, Duration.ofSeconds(10),
-            Duration.ofMinutes(10), Duration.ofSeconds(60), Ftrace.DEFAULTS, PacketCapture.DEFAULTS, Verbose.DEFAULTS);
+            Duration.ofMinutes(10), Duration.ofSeconds(60), 64L << 20, Ftrace.DEFAULTS, PacketCapture.DEFAULTS,
+            Verbose.DEFAULTS);
 
     /**
      * The cifs/nfs/sunrpc trace systems recorded continuously into a bounded per-CPU buffer of a

@@ -105,6 +105,7 @@ public final class ConfigWriter {
                 "actionTimeout", Units.formatDuration(c.actionTimeout()),
                 "kernelLogWindow", Units.formatDuration(c.kernelLogWindow()),
                 "flightRecorder", Units.formatDuration(c.flightRecorder()),
+                "minFreeSpace", Units.formatSize(c.minFreeBytes()),
                 "ftrace", map("enabled", c.ftrace().enabled(), "bufferSizeKb", c.ftrace().bufferSizeKb(),
                         "systems", c.ftrace().systems()),
                 "packetCapture", map("enabled", c.packetCapture().enabled(), "ports", c.packetCapture().ports(),

@@ -351,11 +351,12 @@ final class NativeConfigReader {
             return d;
         }
         c.allowOnly(ConfigNode.keys("maxConcurrentBundles", "actionTimeout", "kernelLogWindow", "flightRecorder",
-                "ftrace", "packetCapture", "verbose"));
+                "minFreeSpace", "ftrace", "packetCapture", "verbose"));
         int concurrent = c.get("maxConcurrentBundles").integer(1, 16).map(Long::intValue).orElse(d.maxConcurrentBundles());
         Duration timeout = c.get("actionTimeout").duration(Duration.ofSeconds(1), Duration.ofMinutes(10)).orElse(d.actionTimeout());
         Duration logWindow = c.get("kernelLogWindow").duration(Duration.ofSeconds(10), Duration.ofDays(1)).orElse(d.kernelLogWindow());
         Duration flight = c.get("flightRecorder").duration(Duration.ZERO, Duration.ofMinutes(10)).orElse(d.flightRecorder());
+        long minFree = c.get("minFreeSpace").size(0, 1L << 50).orElse(d.minFreeBytes());
 
         CaptureSettings.Ftrace ftrace = d.ftrace();
         ConfigNode f = c.get("ftrace");
@@ -391,7 +392,7 @@ final class NativeConfigReader {
                     v.get("rpcDebug").bool().orElse(false),
                     v.get("duration").duration(Duration.ofSeconds(1), Duration.ofMinutes(10)).orElse(verbose.duration()));
         }
-        return new CaptureSettings(concurrent, timeout, logWindow, flight, ftrace, pcap, verbose);
+        return new CaptureSettings(concurrent, timeout, logWindow, flight, minFree, ftrace, pcap, verbose);
     }
 
     private static RetentionSettings retention(ConfigNode r) {

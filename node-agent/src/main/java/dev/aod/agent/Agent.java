@@ -56,6 +56,8 @@ public final class Agent implements AutoCloseable {
     private static final long HOUSEKEEPING_S = 5;
     private static final long SHUTDOWN_WAIT_S = 60;
     private static final long DRAIN_STALL_NS = TimeUnit.SECONDS.toNanos(30);
+    /** After the disk ran full, capture resumes only with room for two bundles like the largest so far, and at least this. */
+    private static final long MIN_FREE_TO_RESUME = 1L << 20;
 
     private final EventSource source;
     private final HostPaths host;
@@ -83,6 +85,7 @@ public final class Agent implements AutoCloseable {
     private volatile AgentStatus.ConfigState configState;
     private volatile String pausedReason;
     private volatile String lastBundle;
+    private volatile long largestBundleBytes;
     private volatile long lastDrainNs = System.nanoTime();
     private volatile boolean ready;
 
@@ -226,7 +229,7 @@ public final class Agent implements AutoCloseable {
         Bundler bundler = new Bundler(config.stagingDir(), config.bundleDir(), catalog, runner, capture, flightRecorder,
                 nodeInfo, clock);
         Retention retention = new Retention(config.bundleDir(), config.retention(), shipping, Clock.systemUTC());
-        DiskGuard disk = new DiskGuard(config.outputDir(), DiskGuard.DEFAULT_MIN_FREE);
+        DiskGuard disk = new DiskGuard(config.outputDir(), capture.minFreeBytes());
         return new Setup(config, Detectors.of(config, mounts, clock), bundler, retention, disk, ftrace, pcap);
     }
 
@@ -355,7 +358,9 @@ public final class Agent implements AutoCloseable {
             Path bundle = s.bundler().create(a);
             bundles.incrementAndGet();
             lastBundle = bundle.toString();
-            metrics.bundle("ok", Files.size(bundle));
+            long size = Files.size(bundle);
+            largestBundleBytes = Math.max(largestBundleBytes, size);
+            metrics.bundle("ok", size);
             log.info("bundle {} written for anomaly \"{}\"", bundle, a.name());
             bundleListeners.forEach(l -> l.accept(bundle));
         } catch (InterruptedException e) {
@@ -410,9 +415,11 @@ public final class Agent implements AutoCloseable {
             s.packetCapture().close();
             s.packetCapture().start();
         }
-        if (pausedReason != null && s.disk().hasRoom()) {
+        long free = s.disk().usableBytes();
+        long needed = Math.max(s.disk().minFreeBytes(), Math.max(2 * largestBundleBytes, MIN_FREE_TO_RESUME));
+        if (pausedReason != null && (free < 0 || free >= needed)) {
             synchronized (this) {
-                log.info("capture resumed: {} MiB free again", s.disk().usableBytes() >> 20);
+                log.info("capture resumed: {} KiB free again", free >> 10);
                 pausedReason = null;
             }
         }

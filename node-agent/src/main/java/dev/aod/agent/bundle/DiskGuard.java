@@ -6,7 +6,6 @@ import java.nio.file.Path;
 
 /** Whether the file system of the output directory has room for another bundle. */
 public final class DiskGuard {
-    public static final long DEFAULT_MIN_FREE = 64L << 20;
 
     private final Path dir;
     private final long minFreeBytes;

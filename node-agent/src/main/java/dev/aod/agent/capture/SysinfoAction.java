@@ -34,11 +34,15 @@ public record SysinfoAction(Path procRoot, Path sysRoot, Path etcRoot, Duration 
             section(w, "loadavg", procRoot.resolve("loadavg"));
             section(w, "meminfo", procRoot.resolve("meminfo"));
             w.write("== modules\n");
-            for (String line : Files.readAllLines(procRoot.resolve("modules"))) {
-                String name = line.split(" ", 2)[0];
-                if (MODULES.contains(name)) {
-                    w.write(line + "\n");
+            Path modules = procRoot.resolve("modules");
+            if (Files.exists(modules)) {
+                for (String line : Files.readAllLines(modules)) {
+                    if (MODULES.contains(line.split(" ", 2)[0])) {
+                        w.write(line + "\n");
+                    }
                 }
+            } else {
+                w.write("(no /proc/modules: this kernel has no loadable modules)\n");
             }
             for (String module : MODULES) {
                 Path dir = sysRoot.resolve("module").resolve(module);
