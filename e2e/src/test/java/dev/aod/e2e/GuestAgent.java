@@ -76,14 +76,19 @@ final class GuestAgent implements AutoCloseable {
         }
     }
 
+    /** Finished bundles, in AODv2's layout (out/batches) or AOD's (out/bundles). */
     List<Path> bundles() throws IOException {
-        Path dir = hostDir.resolve("out/batches");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        List<Path> found = new java.util.ArrayList<>();
+        for (String layout : List.of("out/batches", "out/bundles")) {
+            Path dir = hostDir.resolve(layout);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    files.filter(p -> p.getFileName().toString().endsWith(".tar.zst")
+                            && !p.getFileName().toString().startsWith(".")).forEach(found::add);
+                }
+            }
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".tar.zst")).sorted().toList();
-        }
+        return found.stream().sorted().toList();
     }
 
     Path awaitBundle(Duration timeout) throws IOException, InterruptedException {

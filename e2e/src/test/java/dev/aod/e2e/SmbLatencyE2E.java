@@ -66,12 +66,12 @@ class SmbLatencyE2E {
 
             Manifest m = BundleReader.manifest(bundle);
             assertThat(m.anomaly().kind()).isEqualTo("LATENCY");
-            assertThat(m.anomaly().command()).isEqualTo("SMB2_WRITE");
+            assertThat(m.anomaly().operation()).isEqualTo("SMB2_WRITE");
             assertThat(m.anomaly().thresholdMs()).isEqualTo(100.0);
             assertThat(m.anomaly().observed().count()).isGreaterThanOrEqualTo(3);
             assertThat(m.anomaly().observed().maxLatencyMs()).isGreaterThan(100.0);
             assertThat(m.events()).isNotEmpty().allSatisfy(e -> {
-                assertThat(e.command()).isEqualTo("SMB2_WRITE");
+                assertThat(e.operation()).isEqualTo("SMB2_WRITE");
                 assertThat(e.latencyMs()).isGreaterThanOrEqualTo(100.0);
                 assertThat(e.comm()).as("the task that issued the write, not cifsd").isEqualTo("dd");
             });

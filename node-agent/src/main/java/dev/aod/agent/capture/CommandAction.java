@@ -32,6 +32,9 @@ public record CommandAction(String name, String fileName, Function<CaptureContex
                     .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
                     .start();
         } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("error=2,")) {
+                throw new CaptureAction.SkippedException(command.get(0) + " is not installed on this host");
+            }
             throw new IOException(command.get(0) + " cannot be run: " + e.getMessage(), e);
         }
         try {
