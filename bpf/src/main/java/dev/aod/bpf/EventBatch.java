@@ -53,6 +53,15 @@ public final class EventBatch {
         System.arraycopy(records, at(i), dst, offset, EventLayout.SIZE);
     }
 
+    /** Copies {@code count} raw records starting at event {@code first} into {@code dst} in one block. */
+    public void copyTo(int first, int count, byte[] dst, int offset) {
+        if (count == 0) {
+            return;
+        }
+        at(first + count - 1);
+        System.arraycopy(records, at(first), dst, offset, count * EventLayout.SIZE);
+    }
+
     /** Appends a raw record previously copied out with {@link #copyTo}. */
     public void append(byte[] src, int offset) {
         if (isFull()) {

@@ -320,14 +320,16 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
-        public void repeated(Anomaly.Key key, long count, Instant lastSeen) {
+        public void repeated(Anomaly.Key key, long count, long lastSeenNs) {
             repeats.incrementAndGet();
             metrics.anomalyRepeated(key);
             if (Long.bitCount(count) == 1 || count % 100 == 0) {
                 log.info("anomaly \"{}\" on {} ({}) again: {} occurrences, still in its cooldown", key.anomaly(),
                         key.mount().describe(), key.operation(), count);
             }
-            anomalyListeners.forEach(l -> l.repeated(key, count, lastSeen));
+            for (AnomalySink l : anomalyListeners) {
+                l.repeated(key, count, lastSeenNs);
+            }
         }
     }
 

@@ -73,7 +73,7 @@ class AgentTest {
             public void fired(Anomaly anomaly) {}
 
             @Override
-            public void repeated(Anomaly.Key key, long count, Instant lastSeen) {
+            public void repeated(Anomaly.Key key, long count, long lastSeenNs) {
                 repeats.set(count);
             }
         });

@@ -24,12 +24,14 @@ public final class FlightRecorder {
     }
 
     public synchronized void record(EventBatch batch) {
-        for (int i = 0, n = batch.size(); i < n; i++) {
-            batch.copyTo(i, ring, next * EventLayout.SIZE);
-            next = (next + 1) % capacity;
-            if (size < capacity) {
-                size++;
-            }
+        int i = 0;
+        int n = batch.size();
+        while (i < n) {
+            int chunk = Math.min(n - i, capacity - next);
+            batch.copyTo(i, chunk, ring, next * EventLayout.SIZE);
+            i += chunk;
+            next = (next + chunk) % capacity;
+            size = Math.min(capacity, size + chunk);
         }
     }
 

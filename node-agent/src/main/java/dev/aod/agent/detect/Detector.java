@@ -2,10 +2,10 @@ package dev.aod.agent.detect;
 
 import dev.aod.bpf.Event;
 import dev.aod.bpf.EventBatch;
+import dev.aod.bpf.EventLayout;
 import dev.aod.config.AnomalySpec;
 import dev.aod.config.MountFilter;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +30,12 @@ public abstract class Detector {
     private final long cooldownNs;
     private final Map<MountKey, MountState> states = new HashMap<>();
     private final Map<Anomaly.Key, Occurrences> occurrences = new HashMap<>();
+    private final Map<MountKey, Anomaly.Key[]> keys = new HashMap<>();
+    private final int[] scratch = new int[EventLayout.CMD_SLOTS];
 
     private static final class MountState {
         final SlidingWindow window;
-        final ArrayDeque<Event> recent = new ArrayDeque<>(SAMPLE_SIZE);
+        final RecentEvents recent = new RecentEvents(SAMPLE_SIZE);
 
         MountState(int minCount, long windowNs) {
             window = new SlidingWindow(minCount, windowNs);
@@ -67,12 +69,12 @@ public abstract class Detector {
     /** Whether event {@code i} counts toward the anomaly (thresholds, codes, operations). */
     protected abstract boolean counts(EventBatch batch, int i);
 
-    /** The name of the event's operation, from the protocol's operation table. */
-    protected abstract String operationOf(Event e);
+    /** The name of an operation code, from the protocol's operation table. */
+    protected abstract String operationName(int code);
 
     /** How the event is broken down in the anomaly: by operation unless a detector says otherwise. */
     protected String breakdownOf(Event e) {
-        return operationOf(e);
+        return operationName(e.command());
     }
 
     /** A trigger that fires on this event alone (a ceiling, a hung request), or null. */
@@ -113,50 +115,67 @@ public abstract class Detector {
     }
 
     private void onCounted(EventBatch batch, int i, MountKey mount, AnomalySink sink) {
-        MountState state = states.computeIfAbsent(mount, m -> new MountState(minCount, windowNs));
-        long ts = batch.tsNs(i);
-        if (state.recent.size() == SAMPLE_SIZE) {
-            state.recent.removeFirst();
+        MountState state = states.get(mount);
+        if (state == null) {
+            state = new MountState(minCount, windowNs);
+            states.put(mount, state);
         }
-        state.recent.addLast(batch.get(i));
+        long ts = batch.tsNs(i);
+        int operation = batch.command(i);
+        state.recent.add(batch, i);
         Anomaly.Trigger trigger = immediateTrigger(batch, i);
-        if (trigger == null && state.window.add(ts)) {
+        if (trigger == null && state.window.add(ts, operation)) {
             trigger = Anomaly.Trigger.COUNT_IN_WINDOW;
         }
         if (trigger == null) {
             return;
         }
-        long from = trigger == Anomaly.Trigger.COUNT_IN_WINDOW ? ts - windowNs : ts;
-        List<Event> counted = state.recent.stream().filter(e -> e.tsNs() >= from).toList();
-        if (trigger != Anomaly.Trigger.COUNT_IN_WINDOW) {
-            counted = List.of(state.recent.getLast());
-        }
-        Map<String, Integer> byOperation = new LinkedHashMap<>();
-        Map<String, Integer> breakdown = new LinkedHashMap<>();
-        long maxLatency = 0;
-        for (Event e : counted) {
-            byOperation.merge(operationOf(e), 1, Integer::sum);
-            breakdown.merge(breakdownOf(e), 1, Integer::sum);
-            maxLatency = Math.max(maxLatency, e.latencyNs());
-        }
-        String operation = byOperation.entrySet().stream().max(Map.Entry.comparingByValue())
-                .map(Map.Entry::getKey).orElseThrow();
-        Anomaly.Key key = new Anomaly.Key(spec.name(), kind, mount, operation);
-        Occurrences seen = occurrences.computeIfAbsent(key, k -> new Occurrences());
-        seen.count++;
+        int dominant = trigger == Anomaly.Trigger.COUNT_IN_WINDOW ? state.window.dominantOperation(scratch) : operation;
         state.window.clear();
+        Anomaly.Key key = key(mount, dominant);
+        Occurrences seen = occurrences.get(key);
+        if (seen == null) {
+            seen = new Occurrences();
+            occurrences.put(key, seen);
+        }
+        seen.count++;
         if (seen.count > 1 && ts < seen.quietUntilNs) {
-            sink.repeated(key, seen.count, clock.toInstant(ts));
+            sink.repeated(key, seen.count, ts);
             return;
         }
         seen.count = 1;
         seen.quietUntilNs = ts + cooldownNs;
-        Duration max = Duration.ofNanos(maxLatency);
-        sink.fired(new Anomaly(spec.name(), spec.policy(), kind, spec.protocol(), mount, operation, trigger,
-                summarize(trigger, counted.size(), operation, mount, max, breakdown), thresholdOf(operation), minCount,
-                Duration.ofNanos(windowNs), counted.size(), max, breakdown, clock.toInstant(counted.get(0).tsNs()),
-                clock.toInstant(ts), List.copyOf(state.recent), spec.actions()));
+        List<Event> recent = state.recent.toList();
         state.recent.clear();
+        long from = ts - windowNs;
+        List<Event> counted = trigger == Anomaly.Trigger.COUNT_IN_WINDOW
+                ? recent.stream().filter(e -> e.tsNs() >= from).toList()
+                : List.of(recent.get(recent.size() - 1));
+        Map<String, Integer> breakdown = new LinkedHashMap<>();
+        long maxLatency = 0;
+        for (Event e : counted) {
+            breakdown.merge(breakdownOf(e), 1, Integer::sum);
+            maxLatency = Math.max(maxLatency, e.latencyNs());
+        }
+        Duration max = Duration.ofNanos(maxLatency);
+        sink.fired(new Anomaly(spec.name(), spec.policy(), kind, spec.protocol(), mount, key.operation(), trigger,
+                summarize(trigger, counted.size(), key.operation(), mount, max, breakdown), thresholdOf(key.operation()),
+                minCount, Duration.ofNanos(windowNs), counted.size(), max, breakdown,
+                clock.toInstant(counted.get(0).tsNs()), clock.toInstant(ts), recent, spec.actions()));
+    }
+
+    /** One key object per (mount, operation), so repeats allocate nothing. */
+    private Anomaly.Key key(MountKey mount, int operation) {
+        Anomaly.Key[] byOperation = keys.get(mount);
+        if (byOperation == null) {
+            byOperation = new Anomaly.Key[EventLayout.CMD_SLOTS];
+            keys.put(mount, byOperation);
+        }
+        int slot = Math.min(Math.max(operation, 0), EventLayout.CMD_SLOTS - 1);
+        if (byOperation[slot] == null) {
+            byOperation[slot] = new Anomaly.Key(spec.name(), kind, mount, operationName(slot));
+        }
+        return byOperation[slot];
     }
 
     static String ms(Duration d) {

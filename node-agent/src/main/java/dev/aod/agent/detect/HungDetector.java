@@ -48,8 +48,8 @@ public final class HungDetector extends Detector {
     }
 
     @Override
-    protected String operationOf(Event e) {
-        return operations.nameOf(e.command());
+    protected String operationName(int code) {
+        return operations.nameOf(code);
     }
 
     @Override

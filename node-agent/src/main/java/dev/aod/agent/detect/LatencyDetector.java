@@ -49,8 +49,8 @@ public final class LatencyDetector extends Detector {
     }
 
     @Override
-    protected String operationOf(Event e) {
-        return operations.nameOf(e.command());
+    protected String operationName(int code) {
+        return operations.nameOf(code);
     }
 
     @Override

@@ -38,8 +38,8 @@ public final class SessionDetector extends Detector {
     }
 
     @Override
-    protected String operationOf(Event e) {
-        return e.command() < EVENTS.length ? EVENTS[e.command()].key() : "event_" + e.command();
+    protected String operationName(int code) {
+        return code < EVENTS.length ? EVENTS[code].key() : "event_" + code;
     }
 
     @Override

@@ -2,37 +2,54 @@ package dev.aod.agent.detect;
 
 /**
  * Whether {@code count} events happened within {@code window}: keeps the last {@code count}
- * timestamps in a ring, so the test is one comparison and costs no allocation.
+ * timestamps (and each event's operation) in a ring, so the test is one comparison and costs no
+ * allocation.
  */
 final class SlidingWindow {
     private final long[] times;
+    private final int[] operations;
     private final long windowNs;
     private int next;
     private long seen;
 
     SlidingWindow(int count, long windowNs) {
         this.times = new long[count];
+        this.operations = new int[count];
         this.windowNs = windowNs;
     }
 
     /** Records an event at {@code tsNs}; true when it makes {@code count} events within the window. */
-    boolean add(long tsNs) {
+    boolean add(long tsNs, int operation) {
         times[next] = tsNs;
+        operations[next] = operation;
         next = (next + 1) % times.length;
         seen++;
         return seen >= times.length && tsNs - times[next] <= windowNs;
     }
 
-    /** How many of the recorded events lie within the window ending at {@code tsNs}. */
-    int countWithin(long tsNs) {
-        int n = 0;
+    /** The operation most of the recorded events had (the latest wins a tie); {@code scratch} is reused. */
+    int dominantOperation(int[] scratch) {
         int stored = (int) Math.min(seen, times.length);
-        for (int i = 0; i < stored; i++) {
-            if (tsNs - times[i] <= windowNs && times[i] <= tsNs) {
-                n++;
+        int best = -1;
+        int bestCount = 0;
+        for (int k = 1; k <= stored; k++) {
+            int op = operations[(next - k + times.length) % times.length];
+            if (op < 0 || op >= scratch.length) {
+                continue;
+            }
+            int c = ++scratch[op];
+            if (c > bestCount) {
+                best = op;
+                bestCount = c;
             }
         }
-        return n;
+        for (int k = 1; k <= stored; k++) {
+            int op = operations[(next - k + times.length) % times.length];
+            if (op >= 0 && op < scratch.length) {
+                scratch[op] = 0;
+            }
+        }
+        return best;
     }
 
     void clear() {

@@ -1,7 +1,6 @@
 package dev.aod.agent.report;
 
 import dev.aod.agent.detect.Anomaly;
-import dev.aod.agent.source.Sources;
 import dev.aod.bpf.EventBatch;
 import dev.aod.bpf.EventLayout;
 import io.micrometer.core.instrument.Counter;
@@ -9,7 +8,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +24,11 @@ public final class AgentMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter[][] events = new Counter[SOURCES.length][KINDS.length];
-    private final Timer[][] latency = new Timer[SOURCES.length][EventLayout.CMD_SLOTS];
+    private final long[][] batchCounts = new long[SOURCES.length][KINDS.length];
+    private final LatencyHistograms latency = new LatencyHistograms(SOURCES);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> actionTimers = new ConcurrentHashMap<>();
+    private final Map<Anomaly.Key, Counter> repeatCounters = new ConcurrentHashMap<>();
 
     public AgentMetrics() {
         for (int s = 0; s < SOURCES.length; s++) {
@@ -37,12 +37,14 @@ public final class AgentMetrics {
                         .tag("probe", SOURCES[s]).tag("kind", KINDS[k]).register(registry);
             }
         }
+        registry.getPrometheusRegistry().register(latency);
     }
 
     public PrometheusMeterRegistry registry() {
         return registry;
     }
 
+    /** Counts a batch's events and records their latencies; called by the drain thread only. */
     public void onEvents(EventBatch batch) {
         for (int i = 0, n = batch.size(); i < n; i++) {
             int source = batch.source(i);
@@ -50,26 +52,19 @@ public final class AgentMetrics {
             if (source >= SOURCES.length || kind <= 0 || kind >= KINDS.length) {
                 continue;
             }
-            events[source][kind].increment();
+            batchCounts[source][kind]++;
             if (kind == EventLayout.KIND_SLOW) {
-                latencyTimer(source, batch.command(i)).record(batch.latencyNs(i), TimeUnit.NANOSECONDS);
+                latency.record(source, Math.min(batch.command(i), EventLayout.CMD_SLOTS - 1), batch.latencyNs(i));
             }
         }
-    }
-
-    private Timer latencyTimer(int source, int command) {
-        int c = Math.min(command, EventLayout.CMD_SLOTS - 1);
-        Timer t = latency[source][c];
-        if (t == null) {
-            t = Timer.builder("aod_request_latency")
-                    .description("latency of requests at or over their threshold, as the probes saw them")
-                    .tag("probe", SOURCES[source]).tag("operation", Sources.operationName(source, c))
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(120))
-                    .register(registry);
-            latency[source][c] = t;
+        for (int s = 0; s < SOURCES.length; s++) {
+            for (int k = 1; k < KINDS.length; k++) {
+                if (batchCounts[s][k] != 0) {
+                    events[s][k].increment(batchCounts[s][k]);
+                    batchCounts[s][k] = 0;
+                }
+            }
         }
-        return t;
     }
 
     public void anomalyFired(Anomaly a) {
@@ -78,8 +73,13 @@ public final class AgentMetrics {
     }
 
     public void anomalyRepeated(Anomaly.Key key) {
-        counter("aod_anomaly_repeats", "occurrences of an anomaly within its cooldown",
-                "anomaly", key.anomaly(), "kind", key.kind().name().toLowerCase()).increment();
+        Counter c = repeatCounters.get(key);
+        if (c == null) {
+            c = counter("aod_anomaly_repeats", "occurrences of an anomaly within its cooldown",
+                    "anomaly", key.anomaly(), "kind", key.kind().name().toLowerCase());
+            repeatCounters.put(key, c);
+        }
+        c.increment();
     }
 
     public void anomalyNotCaptured(String reason) {

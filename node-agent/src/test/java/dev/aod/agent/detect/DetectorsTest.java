@@ -33,7 +33,7 @@ class DetectorsTest {
         }
 
         @Override
-        public void repeated(Anomaly.Key key, long count, Instant lastSeen) {}
+        public void repeated(Anomaly.Key key, long count, long lastSeenNs) {}
     };
 
     @Test

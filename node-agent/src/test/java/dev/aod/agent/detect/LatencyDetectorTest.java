@@ -34,7 +34,7 @@ class LatencyDetectorTest {
         }
 
         @Override
-        public void repeated(Anomaly.Key key, long count, Instant lastSeen) {
+        public void repeated(Anomaly.Key key, long count, long lastSeenNs) {
             repeats.add(count);
         }
     };
