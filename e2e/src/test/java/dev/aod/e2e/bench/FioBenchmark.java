@@ -1,0 +1,248 @@
+package dev.aod.e2e.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aod.e2e.guest.E2ePaths;
+import dev.aod.e2e.guest.GuestImage;
+import dev.aod.e2e.guest.GuestVm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's cost on the real SMB and NFS clients of the guest: fio on each mount, at a fixed rate
+ * and at full speed, each run three ways — no agent, a realistic policy, every event flagged (0 ms
+ * thresholds) — in alternating order, several rounds. Prints IOPS ratios, agent CPU seconds per
+ * million operations, agent RSS, dropped events and the probes' BPF run time per hit, writes
+ * docs/performance-results.md and an SVG chart. Run with bench/guest-fio.sh.
+ */
+public final class FioBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AGENT_JVM =
+            "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=48m -Xss512k -XX:TieredStopAtLevel=1 "
+                    + "-XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=24m -Xshare:auto";
+
+    enum Setup { NONE, REALISTIC, FLAGGED }
+
+    record Run(String mount, String mode, Setup setup, int round, double iops, long ops, double agentCpuSeconds,
+            long agentRssKb, long drops) {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(System.getProperty("rounds", "3"));
+        int seconds = Integer.parseInt(System.getProperty("seconds", "20"));
+        int rate = Integer.parseInt(System.getProperty("rateIops", "200"));
+        Path out = Path.of(System.getProperty("out", E2ePaths.moduleDir().resolve("../docs").toString()))
+                .toAbsolutePath().normalize();
+        Path share = E2ePaths.targetDir().resolve("share-bench");
+        List<Run> runs = new ArrayList<>();
+        Map<String, double[]> probeCost;
+        try (GuestVm guest = GuestVm.boot(GuestImage.ensureBuilt(), share, Duration.ofMinutes(5))) {
+            Files.createDirectories(share.resolve("agent"));
+            Files.copy(Path.of(System.getProperty("aod.agent.jar",
+                    E2ePaths.moduleDir().resolve("../node-agent/target/aod-agent.jar").toString())),
+                    share.resolve("agent/aod-agent.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(share.resolve("realistic.yaml"), config(false));
+            Files.writeString(share.resolve("flagged.yaml"), config(true));
+            for (String mount : List.of("smb", "nfs")) {
+                for (String mode : List.of("rate", "full")) {
+                    for (int round = 0; round < rounds; round++) {
+                        List<Setup> order = new ArrayList<>(List.of(Setup.values()));
+                        java.util.Collections.rotate(order, round);
+                        for (Setup setup : order) {
+                            Run r = run(guest, mount, mode, setup, round, seconds, rate);
+                            System.out.println(r);
+                            runs.add(r);
+                        }
+                    }
+                }
+            }
+            probeCost = probeCost(guest, seconds);
+        }
+        String report = report(runs, probeCost, rounds, seconds, rate);
+        System.out.println(report);
+        Files.writeString(out.resolve("performance-results.md"), report);
+        Files.writeString(out.resolve("performance-chart.svg"), chart(runs));
+    }
+
+    private static Run run(GuestVm guest, String mount, String mode, Setup setup, int round, int seconds, int rate)
+            throws Exception {
+        String pid = "";
+        if (setup != Setup.NONE) {
+            String conf = setup == Setup.REALISTIC ? "realistic" : "flagged";
+            guest.run("rm -rf /tmp/aod-bench; mkdir -p /tmp/aod-bench; setsid java " + AGENT_JVM
+                    + " -jar /host/agent/aod-agent.jar run --config /host/" + conf + ".yaml >/tmp/aod-bench/agent.log 2>&1 "
+                    + "</dev/null & echo $! >/tmp/aod-bench/pid", Duration.ofSeconds(30));
+            pid = guest.run("cat /tmp/aod-bench/pid", Duration.ofSeconds(10)).strip();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!guest.run("cat /tmp/aod-bench/agent.log", Duration.ofSeconds(10)).contains("watching;")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("agent did not start:\n" + guest.run("cat /tmp/aod-bench/agent.log", Duration.ofSeconds(10)));
+                }
+                Thread.sleep(500);
+            }
+        }
+        long cpuBefore = setup == Setup.NONE ? 0 : cpuTicks(guest, pid);
+        String fio = guest.run(String.format(Locale.ROOT, "fio --name=bench --directory=/mnt/%s --rw=randrw --rwmixread=50 "
+                + "--bs=4k --size=16m --direct=1 --ioengine=psync --numjobs=1 --time_based --runtime=%d %s "
+                + "--output-format=json", mount, seconds, mode.equals("rate") ? "--rate_iops=" + rate : ""),
+                Duration.ofSeconds(seconds * 4L + 120));
+        JsonNode job = JSON.readTree(fio.substring(fio.indexOf('{'))).get("jobs").get(0);
+        double iops = job.get("read").get("iops").asDouble() + job.get("write").get("iops").asDouble();
+        long ops = job.get("read").get("total_ios").asLong() + job.get("write").get("total_ios").asLong();
+        double cpu = 0;
+        long rss = 0;
+        long drops = 0;
+        if (setup != Setup.NONE) {
+            cpu = (cpuTicks(guest, pid) - cpuBefore) / 100.0;
+            rss = Long.parseLong(guest.run("awk '/VmHWM/ {print $2}' /proc/" + pid + "/status", Duration.ofSeconds(10)).strip());
+            String status = guest.run("busybox wget -qO- http://127.0.0.1:9464/status", Duration.ofSeconds(20));
+            for (JsonNode d : JSON.readTree(status).get("drops")) {
+                drops += d.asLong();
+            }
+            guest.run("kill -TERM " + pid + "; for i in $(seq 1 300); do kill -0 " + pid
+                    + " 2>/dev/null || exit 0; sleep 0.1; done", Duration.ofMinutes(1));
+        }
+        guest.run("rm -f /mnt/" + mount + "/bench.*", Duration.ofMinutes(1));
+        return new Run(mount, mode, setup, round, iops, ops, cpu, rss, drops);
+    }
+
+    private static long cpuTicks(GuestVm guest, String pid) {
+        String[] f = guest.run("cat /proc/" + pid + "/stat", Duration.ofSeconds(10)).strip().split(" ");
+        return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+
+    /** BPF run time per program hit, measured in a separate flagged run with the kernel's statistics switched on. */
+    private static Map<String, double[]> probeCost(GuestVm guest, int seconds) throws Exception {
+        guest.run("setsid java " + AGENT_JVM + " -jar /host/agent/aod-agent.jar run --config /host/flagged.yaml "
+                + ">/tmp/aod-bench/agent.log 2>&1 </dev/null & echo $! >/tmp/aod-bench/pid", Duration.ofSeconds(30));
+        String pid = guest.run("cat /tmp/aod-bench/pid", Duration.ofSeconds(10)).strip();
+        while (!guest.run("cat /tmp/aod-bench/agent.log", Duration.ofSeconds(10)).contains("watching;")) {
+            Thread.sleep(500);
+        }
+        guest.run("sysctl -qw kernel.bpf_stats_enabled=1", Duration.ofSeconds(10));
+        try {
+            for (String mount : List.of("smb", "nfs")) {
+                guest.run(String.format(Locale.ROOT, "fio --name=bench --directory=/mnt/%s --rw=randrw --bs=4k --size=16m "
+                        + "--direct=1 --time_based --runtime=%d --output-format=terse >/dev/null; rm -f /mnt/%s/bench.*",
+                        mount, seconds, mount), Duration.ofSeconds(seconds * 4L + 120));
+            }
+            String progs = guest.run("bpftool -j prog show", Duration.ofSeconds(30));
+            Map<String, double[]> cost = new LinkedHashMap<>();
+            for (JsonNode p : JSON.readTree(progs)) {
+                if (p.has("run_cnt") && p.get("run_cnt").asLong() > 0 && p.has("name")) {
+                    cost.put(p.get("name").asText(), new double[] {p.get("run_cnt").asLong(),
+                            p.get("run_time_ns").asDouble() / p.get("run_cnt").asLong()});
+                }
+            }
+            return cost;
+        } finally {
+            guest.run("sysctl -qw kernel.bpf_stats_enabled=0; kill -TERM " + pid, Duration.ofSeconds(10));
+        }
+    }
+
+    private static String config(boolean flagged) {
+        String smb = flagged ? "mode: all, defaultThreshold: 0ms" : "mode: all, defaultThreshold: 20ms, track: {SMB2_WRITE: 50ms}";
+        String nfs = flagged ? "mode: all, defaultThreshold: 0ms" : "mode: all, defaultThreshold: 20ms";
+        return """
+                apiVersion: aod.dev/v1alpha1
+                kind: AgentConfig
+                outputDir: /tmp/aod-bench/out
+                capture: {ftrace: {enabled: %s}}
+                metrics: {address: 127.0.0.1, port: 9464}
+                anomalies:
+                  - {name: smb-latency, type: latency, protocol: smb, %s, minCount: 10, window: 1s}
+                  - {name: smb-errors, type: error, protocol: smb, mode: trackonly, codes: [EIO, EACCES, EAGAIN], minCount: 10, window: 1s}
+                  - {name: nfs-latency, type: latency, protocol: nfs, %s, minCount: 10, window: 1s}
+                  - {name: smb-hung, type: hung, protocol: smb, after: 30s}
+                  - {name: nfs-hung, type: hung, protocol: nfs, after: 30s}
+                """.formatted(!flagged, smb, nfs);
+    }
+
+    private static String report(List<Run> runs, Map<String, double[]> probeCost, int rounds, int seconds, int rate) {
+        StringBuilder s = new StringBuilder();
+        s.append("# AOD overhead in the guest (generated by bench/guest-fio.sh, ").append(Instant.now()).append(")\n\n");
+        s.append(String.format(Locale.ROOT, "fio randrw 4k direct psync, %d s per run, %d rounds, alternating order; "
+                + "`rate` = %d IOPS, `full` = unlimited. Guest: qemu %s, Debian 6.1 kernel. Medians over rounds.%n%n",
+                seconds, rounds, rate, System.getProperty("accel", "TCG"), rate));
+        s.append("| mount | mode | setup | IOPS | IOPS ratio | agent CPU s / M ops | agent RSS MiB (peak) | dropped |\n");
+        s.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (String mount : List.of("smb", "nfs")) {
+            for (String mode : List.of("rate", "full")) {
+                double base = median(runs, mount, mode, Setup.NONE, Run::iops);
+                for (Setup setup : Setup.values()) {
+                    double iops = median(runs, mount, mode, setup, Run::iops);
+                    double cpuPerM = setup == Setup.NONE ? 0 : median(runs, mount, mode, setup,
+                            r -> r.agentCpuSeconds() / Math.max(1, r.ops()) * 1e6);
+                    double rss = runs.stream().filter(r -> matches(r, mount, mode, setup))
+                            .mapToLong(Run::agentRssKb).max().orElse(0) / 1024.0;
+                    long drops = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::drops).sum();
+                    s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.3f | %s | %s | %s |%n", mount, mode,
+                            setup.name().toLowerCase(Locale.ROOT), iops, iops / base,
+                            setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.1f", cpuPerM),
+                            setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.0f", rss),
+                            setup == Setup.NONE ? "–" : Long.toString(drops)));
+                }
+            }
+        }
+        s.append("\n## BPF run time per hit (kernel.bpf_stats_enabled, flagged policy, both mounts)\n\n");
+        s.append("| program | hits | ns per hit |\n|---|---:|---:|\n");
+        probeCost.forEach((name, c) -> s.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", name, c[0], c[1])));
+        return s.toString();
+    }
+
+    private static boolean matches(Run r, String mount, String mode, Setup setup) {
+        return r.mount().equals(mount) && r.mode().equals(mode) && r.setup() == setup;
+    }
+
+    private static double median(List<Run> runs, String mount, String mode, Setup setup,
+            java.util.function.ToDoubleFunction<Run> value) {
+        double[] v = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToDouble(value).sorted().toArray();
+        return v.length == 0 ? 0 : v[v.length / 2];
+    }
+
+    /** Bars of the IOPS ratio (left scale) and agent CPU per million operations (labels), per configuration. */
+    private static String chart(List<Run> runs) {
+        int w = 760;
+        int h = 300;
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
+        s.append("<text x=\"10\" y=\"16\" font-size=\"13\">IOPS with the agent / without (bars), agent CPU s per million ops (labels)</text>\n");
+        int x = 40;
+        String[] colors = {"#999999", "#2965cc", "#d9822b"};
+        for (String mount : List.of("smb", "nfs")) {
+            for (String mode : List.of("rate", "full")) {
+                double base = median(runs, mount, mode, Setup.NONE, Run::iops);
+                for (Setup setup : Setup.values()) {
+                    double ratio = base == 0 ? 0 : median(runs, mount, mode, setup, Run::iops) / base;
+                    double barH = Math.max(0, Math.min(1.1, ratio)) / 1.1 * 200;
+                    s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"40\" height=\"%.1f\" fill=\"%s\"/>%n",
+                            x, 250 - barH, barH, colors[setup.ordinal()]));
+                    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%.3f</text>%n",
+                            x + 20, 245 - barH, ratio));
+                    if (setup != Setup.NONE) {
+                        double cpu = median(runs, mount, mode, setup, r -> r.agentCpuSeconds() / Math.max(1, r.ops()) * 1e6);
+                        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"265\" text-anchor=\"middle\">%.1fs</text>%n", x + 20, cpu));
+                    }
+                    x += 45;
+                }
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"285\" text-anchor=\"middle\">%s %s</text>%n", x - 75, mount, mode));
+                x += 25;
+            }
+        }
+        s.append("<text x=\"40\" y=\"298\" fill=\"#999999\">none</text><text x=\"80\" y=\"298\" fill=\"#2965cc\">realistic</text>"
+                + "<text x=\"140\" y=\"298\" fill=\"#d9822b\">every event flagged</text>\n</svg>\n");
+        return s.toString();
+    }
+
+    private FioBenchmark() {}
+
+}
