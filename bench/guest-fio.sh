@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/install-prereqs test
 mvn -q -B install -DskipTests -Daod.e2e.skip=true
 mvn -q -B -pl e2e test-compile exec:java -Dexec.mainClass=dev.aod.e2e.bench.FioBenchmark \
-    -Dexec.classpathScope=test "$@"
+    -Dexec.classpathScope=test -Daod.e2e.basedir="$PWD/e2e" "$@"

@@ -100,7 +100,7 @@ final class Aodv2Reader {
         Optional<String> type = typeNode.oneOf(TYPES, true);
         Optional<String> toolName = a.get("tool").oneOf(List.copyOf(TOOLS.keySet()), false);
         String mode = a.get("mode").oneOf(MODES, false).orElse("all");
-        Optional<Long> minCount = a.get("acceptable_count").requiredInteger(1, 1_000_000);
+        Optional<Long> minCount = a.get("acceptable_count").requiredInteger(1, NativeConfigReader.MAX_MIN_COUNT);
         List<String> actions = actions(a.get("actions"));
         if (type.isEmpty()) {
             return Optional.empty();

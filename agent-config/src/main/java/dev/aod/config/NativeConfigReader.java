@@ -36,6 +36,8 @@ final class NativeConfigReader {
     private static final List<String> FTRACE_SYSTEMS = List.of("cifs", "smb3", "nfs", "nfs4", "sunrpc");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
     static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
+    /** The detectors keep the last minCount timestamps per mount: this bounds their memory (~120 KiB). */
+    static final long MAX_MIN_COUNT = 10_000;
     private static final Duration MAX_WINDOW = Duration.ofDays(1);
 
     private NativeConfigReader() {}
@@ -148,7 +150,7 @@ final class NativeConfigReader {
         }
         Set<String> excluded = operations(a.get("exclude"), table);
         Map<String, Duration> thresholds = applyMode(a, mode, table, defaultThreshold, tracked, excluded, "track", "exclude");
-        int minCount = a.get("minCount").integer(1, 1_000_000).orElse(10L).intValue();
+        int minCount = a.get("minCount").integer(1, MAX_MIN_COUNT).orElse(10L).intValue();
         Duration window = a.get("window").duration(Duration.ofMillis(1), MAX_WINDOW).orElse(Duration.ofSeconds(10));
         Duration ceiling = a.get("ceiling").duration(Duration.ofMillis(1), Duration.ofHours(1))
                 .orElse(LatencySpec.DEFAULT_CEILING);
@@ -197,7 +199,7 @@ final class NativeConfigReader {
         Set<String> codes = codes(a.get("codes"));
         Set<String> excluded = codes(a.get("excludeCodes"));
         Set<String> operations = operations(a.get("operations"), OperationTable.of(protocol, layer));
-        int minCount = a.get("minCount").integer(1, 1_000_000).orElse(1L).intValue();
+        int minCount = a.get("minCount").integer(1, MAX_MIN_COUNT).orElse(1L).intValue();
         Duration window = a.get("window").duration(Duration.ofMillis(1), MAX_WINDOW).orElse(Duration.ofSeconds(60));
         return errorCodes(a, mode, codes, excluded, "codes", "excludeCodes").map(filter -> new ErrorSpec(name, policy,
                 protocol, layer, filter.codes(), filter.exclude(), operations, minCount, window, cooldown, mounts, actions));
@@ -261,7 +263,7 @@ final class NativeConfigReader {
         } else if (events.isEmpty() && list.items().isEmpty()) {
             list.error("needs at least one of " + String.join(", ", allowed));
         }
-        int minCount = a.get("minCount").integer(1, 1_000_000).orElse(1L).intValue();
+        int minCount = a.get("minCount").integer(1, MAX_MIN_COUNT).orElse(1L).intValue();
         Duration window = a.get("window").duration(Duration.ofMillis(1), MAX_WINDOW).orElse(Duration.ofMinutes(5));
         if (events.isEmpty()) {
             return Optional.empty();
