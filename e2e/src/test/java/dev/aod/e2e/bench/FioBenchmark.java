@@ -37,7 +37,7 @@ public final class FioBenchmark {
     enum Setup { NONE, REALISTIC, FLAGGED }
 
     record Run(String mount, String mode, Setup setup, int round, double iops, long ops, double agentCpuSeconds,
-            long agentRssKb, long drops) {}
+            long agentRssKb, long drops, long anomalies, long bundles) {}
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(System.getProperty("rounds", "3"));
@@ -105,18 +105,23 @@ public final class FioBenchmark {
         double cpu = 0;
         long rss = 0;
         long drops = 0;
+        long anomalies = 0;
+        long bundles = 0;
         if (setup != Setup.NONE) {
             cpu = (cpuTicks(guest, pid) - cpuBefore) / 100.0;
             rss = Long.parseLong(guest.run("awk '/VmHWM/ {print $2}' /proc/" + pid + "/status", Duration.ofSeconds(10)).strip());
             String status = guest.run("busybox wget -qO- http://127.0.0.1:9464/status", Duration.ofSeconds(20));
-            for (JsonNode d : JSON.readTree(status).get("drops")) {
+            JsonNode st = JSON.readTree(status);
+            for (JsonNode d : st.get("drops")) {
                 drops += d.asLong();
             }
+            anomalies = st.get("counts").get("anomalies").asLong();
+            bundles = st.get("counts").get("bundles").asLong();
             guest.run("kill -TERM " + pid + "; for i in $(seq 1 300); do kill -0 " + pid
                     + " 2>/dev/null || exit 0; sleep 0.1; done", Duration.ofMinutes(1));
         }
         guest.run("rm -f /mnt/" + mount + "/bench.*", Duration.ofMinutes(1));
-        return new Run(mount, mode, setup, round, iops, ops, cpu, rss, drops);
+        return new Run(mount, mode, setup, round, iops, ops, cpu, rss, drops, anomalies, bundles);
     }
 
     private static long cpuTicks(GuestVm guest, String pid) {
@@ -185,8 +190,8 @@ public final class FioBenchmark {
         s.append(String.format(Locale.ROOT, "fio randrw 4k direct psync, %d s per run, %d rounds, alternating order; "
                 + "`rate` = %d IOPS, `full` = unlimited. Guest: qemu %s, Debian 6.1 kernel. Medians over rounds.%n%n",
                 seconds, rounds, rate, System.getProperty("accel", "TCG"), rate));
-        s.append("| mount | mode | setup | IOPS | IOPS ratio | agent CPU s / M ops | agent RSS MiB (peak) | dropped |\n");
-        s.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        s.append("| mount | mode | setup | IOPS | IOPS ratio | agent CPU s / M ops | agent RSS MiB (peak) | dropped | anomalies / bundles |\n");
+        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (String mount : List.of("smb", "nfs")) {
             for (String mode : List.of("rate", "full")) {
                 double base = median(runs, mount, mode, Setup.NONE, Run::iops);
@@ -197,11 +202,14 @@ public final class FioBenchmark {
                     double rss = runs.stream().filter(r -> matches(r, mount, mode, setup))
                             .mapToLong(Run::agentRssKb).max().orElse(0) / 1024.0;
                     long drops = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::drops).sum();
-                    s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.3f | %s | %s | %s |%n", mount, mode,
+                    long anomalies = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::anomalies).sum();
+                    long bundles = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::bundles).sum();
+                    s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.3f | %s | %s | %s | %s |%n", mount, mode,
                             setup.name().toLowerCase(Locale.ROOT), iops, iops / base,
                             setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.1f", cpuPerM),
                             setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.0f", rss),
-                            setup == Setup.NONE ? "–" : Long.toString(drops)));
+                            setup == Setup.NONE ? "–" : Long.toString(drops),
+                            setup == Setup.NONE ? "–" : anomalies + " / " + bundles));
                 }
             }
         }
