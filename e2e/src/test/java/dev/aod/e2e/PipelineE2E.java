@@ -87,8 +87,13 @@ class PipelineE2E {
                         a.error() == null ? "" : " (" + a.error() + ")");
             }
             assertThat(m.anomaly().operation()).isEqualTo("SMB2_WRITE");
-            assertThat(m.actions()).filteredOn(a -> !a.name().equals("journalctl"))
+            // smbinfo talks to the share this test slows down, so under TCG on a loaded machine it may run
+            // out of time; what it wrote before the timeout must still be in the bundle.
+            assertThat(m.actions()).filteredOn(a -> !a.name().equals("journalctl") && !a.name().equals("smbinfo"))
                     .allSatisfy(a -> assertThat(a.status()).as(a.name() + ": " + a.error()).isEqualTo(ActionResult.Status.OK));
+            assertThat(m.actions()).filteredOn(a -> a.name().equals("smbinfo")).singleElement()
+                    .satisfies(a -> assertThat(a.status()).isIn(ActionResult.Status.OK, ActionResult.Status.TIMED_OUT))
+                    .satisfies(a -> assertThat(a.bytes()).isPositive());
             assertThat(text(files, "flight-recorder.jsonl").lines())
                     .anySatisfy(l -> assertThat(l).contains("\"operation\":\"SMB2_WRITE\"", "\"comm\":\"dd\""));
             assertThat(text(files, "ftrace.txt")).contains("smb3_cmd_enter", "smb3_cmd_done");
