@@ -409,6 +409,10 @@ final class NativeConfigReader {
                 r.get("maxTotalSize").size(64L << 10, 1L << 50).orElse(d.maxTotalBytes()));
     }
 
+    private static final Pattern UPLOAD_PREFIX = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
     private static Optional<UploadTarget> upload(ConfigNode u) {
         if (!u.requireMap()) {
             return Optional.empty();
@@ -426,6 +430,10 @@ final class NativeConfigReader {
             return Optional.empty();
         }
         String prefix = t.get("prefix").string().orElse("aod");
+        if (!prefix.isEmpty() && (!UPLOAD_PREFIX.matcher(prefix).matches() || List.of(prefix.split("/")).contains("..")
+                || List.of(prefix.split("/")).contains("."))) {
+            t.get("prefix").error("must be a relative path of letters, digits, '.', '-' and '_' such as aod or diag/aod");
+        }
         switch (given.get(0)) {
             case "directory" -> {
                 t.allowOnly(ConfigNode.keys("path", "prefix"));
@@ -437,7 +445,11 @@ final class NativeConfigReader {
                 Optional<String> container = t.get("container").requiredString();
                 String connection = absolutePath(t.get("connectionStringFile"), false).map(Path::toString).orElse("");
                 String sas = absolutePath(t.get("sasTokenFile"), false).map(Path::toString).orElse("");
-                if (!accountUrl.isEmpty() && !accountUrl.matches("https?://.+")) {
+                if (accountUrl.contains("?") || accountUrl.contains("@")) {
+                    // reported on the target, not the field, so that a pasted token is not echoed back
+                    t.error("accountUrl must not carry credentials (a query string or user info): put a SAS token in "
+                            + "sasTokenFile");
+                } else if (!accountUrl.isEmpty() && !accountUrl.matches("https?://[^/\\s]+(/[^\\s]*)?")) {
                     t.get("accountUrl").error("must be an http(s) URL such as https://ACCOUNT.blob.core.windows.net");
                 }
                 if (!connection.isEmpty() && !sas.isEmpty()) {
@@ -454,10 +466,19 @@ final class NativeConfigReader {
                 t.allowOnly(ConfigNode.keys("bucket", "prefix", "region", "endpoint", "pathStyle", "accessKeyIdFile",
                         "secretAccessKeyFile"));
                 Optional<String> bucket = t.get("bucket").requiredString();
+                bucket.filter(b -> !BUCKET.matcher(b).matches() || b.contains(".."))
+                        .ifPresent(b -> t.get("bucket").error("is not a valid bucket name (3-63 lower-case letters, "
+                                + "digits, '.' and '-', starting and ending with a letter or digit)"));
                 String region = t.get("region").string().orElse("");
+                if (!region.isEmpty() && !REGION.matcher(region).matches()) {
+                    t.get("region").error("must be a region name such as us-east-1");
+                }
                 String endpoint = t.get("endpoint").string().orElse("");
-                if (!endpoint.isEmpty() && !endpoint.matches("https?://.+")) {
-                    t.get("endpoint").error("must be an http(s) URL");
+                if (endpoint.contains("@") || endpoint.contains("?")) {
+                    t.error("endpoint must not carry credentials (user info or a query string): use accessKeyIdFile and "
+                            + "secretAccessKeyFile");
+                } else if (!endpoint.isEmpty() && !endpoint.matches("https?://[^/\\s]+(/[^\\s]*)?")) {
+                    t.get("endpoint").error("must be an http(s) URL of the service, such as https://s3.example.com:9000");
                 }
                 boolean pathStyle = t.get("pathStyle").bool().orElse(false);
                 String keyId = absolutePath(t.get("accessKeyIdFile"), false).map(Path::toString).orElse("");

@@ -38,7 +38,8 @@ public final class OperationTable {
     public static final List<String> VFS_OPS = List.of(
             "read", "write", "open", "release", "flush", "fsync", "getattr", "setattr", "lookup", "create",
             "unlink", "rename", "mkdir", "rmdir", "readdir", "mmap", "lock", "statfs", "read_folio", "readahead",
-            "writepages", "llseek", "fallocate", "link", "symlink");
+            "writepages", "llseek", "fallocate", "link", "symlink", "writepage", "mknod", "readlink",
+            "copy_file_range", "ioctl");
 
     private static final OperationTable SMB_WIRE;
     private static final OperationTable NFS_WIRE;

@@ -194,6 +194,46 @@ class NativeConfigReaderTest {
                 "upload.azureBlob.accountUrl: is required unless connectionStringFile is given");
     }
 
+    @Test
+    void uploadValuesAreCheckedAndNamed() {
+        assertInvalid(HEAD + "upload: {s3: {bucket: Diag_Bucket, region: US East, endpoint: \"ftp://x\", prefix: /abs}}\n",
+                "upload.s3.bucket: is not a valid bucket name",
+                "upload.s3.region: must be a region name such as us-east-1 (got \"US East\")",
+                "upload.s3.endpoint: must be an http(s) URL of the service",
+                "upload.s3.prefix: must be a relative path of letters, digits");
+        assertInvalid(HEAD + "upload: {directory: {path: /mnt/aod, prefix: a/../b}}\n",
+                "upload.directory.prefix: must be a relative path of letters, digits, '.', '-' and '_' such as aod or diag/aod (got \"a/../b\")");
+        assertInvalid(HEAD + "upload: {azureBlob: {accountUrl: not-a-url, container: logs}}\n",
+                "upload.azureBlob.accountUrl: must be an http(s) URL such as https://ACCOUNT.blob.core.windows.net");
+    }
+
+    @Test
+    void credentialsInUrlsAreRefusedWithoutBeingEchoed() {
+        String sas = "sv=2022-11-02&ss=b&srt=co&sp=rwlac&se=2030-01-01T00:00:00Z&spr=https&sig=c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0";
+        String yaml = HEAD + "upload: {azureBlob: {accountUrl: \"https://acct.blob.core.windows.net/?" + sas
+                + "\", container: logs}}\n";
+        assertInvalid(yaml, "upload.azureBlob: accountUrl must not carry credentials");
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test")).isInstanceOfSatisfying(InvalidConfigException.class,
+                e -> assertThat(e.errors().toString()).doesNotContain("c2VjcmV0"));
+        String s3 = HEAD + "upload: {s3: {bucket: diag, endpoint: \"http://AKIAEXAMPLE:topsecretkeytopsecretkeytopsecretkeytopsecretkey@127.0.0.1:9000\"}}\n";
+        assertInvalid(s3, "upload.s3: endpoint must not carry credentials");
+        assertThatThrownBy(() -> ConfigLoader.parse(s3, "test")).isInstanceOfSatisfying(InvalidConfigException.class,
+                e -> assertThat(e.errors().toString()).doesNotContain("topsecret"));
+    }
+
+    @Test
+    void uploadTargetsRoundTripThroughTheWriter() throws Exception {
+        for (String upload : List.of(
+                "{directory: {path: /mnt/aod, prefix: \"\"}}",
+                "{azureBlob: {accountUrl: \"http://127.0.0.1:10000/devstoreaccount1\", container: bundles, prefix: diag/aod, sasTokenFile: /etc/aod/azure/sas}}",
+                "{azureBlob: {container: bundles, connectionStringFile: /etc/aod/azure/connection-string}}",
+                "{s3: {bucket: diag.bundles, region: eu-west-1}}")) {
+            AgentConfig c = ConfigLoader.parse(HEAD + "upload: " + upload + "\n", "t").config();
+
+            assertThat(ConfigLoader.parse(ConfigWriter.toYaml(c), "written").config().upload()).isEqualTo(c.upload());
+        }
+    }
+
     private static void assertInvalid(String yaml, String... expectedPrefixes) {
         ThrowableAssert.ThrowingCallable load = () -> ConfigLoader.parse(yaml, "test");
         assertThatThrownBy(load).isInstanceOfSatisfying(InvalidConfigException.class, e -> {
