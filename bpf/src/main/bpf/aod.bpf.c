@@ -1,26 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* AOD's kernel probes. Programs of an absent module are not loaded. */
+/*
+ * AOD's core object: the maps every probe shares (ring buffer, thresholds,
+ * drop counters, requests in flight). It has no programs and loads on any
+ * kernel; each probe is an object of its own that reuses these maps, so one
+ * probe failing to load never takes the others with it.
+ */
 #include "aod_kernel.h"
 #include <bpf/bpf_helpers.h>
 #include "smb_wire.bpf.h"
-
-SEC("tracepoint/cifs/smb3_cmd_enter")
-int smb3_cmd_enter(struct trace_event_raw_smb3_cmd_done_class *ctx)
-{
-	return smb_req_start(ctx->sesid, ctx->mid, ctx->cmd, ctx->tid);
-}
-
-SEC("tracepoint/cifs/smb3_cmd_done")
-int smb3_cmd_done(struct trace_event_raw_smb3_cmd_done_class *ctx)
-{
-	return smb_req_end(ctx->sesid, ctx->mid, 0, 0, AOD_KIND_SLOW);
-}
-
-SEC("tracepoint/cifs/smb3_cmd_err")
-int smb3_cmd_err(struct trace_event_raw_smb3_cmd_err_class *ctx)
-{
-	return smb_req_end(ctx->sesid, ctx->mid, ctx->status, ctx->rc,
-			   AOD_KIND_ERROR);
-}
+#include "nfs_rpc.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -42,12 +42,41 @@ enum aod_session_event {
 #define AOD_FLAG_ASYNC		(1 << 0)	/* SMB2 async request */
 #define AOD_FLAG_COMPOUND	(1 << 1)	/* part of an SMB2 compound */
 
+/*
+ * Drop counters are kept per probe (slot probe * AOD_DROP_REASONS + reason);
+ * the four event sources are probes 1-4, the probes that only add to them
+ * follow.
+ */
+enum aod_probe {
+	AOD_PROBE_SELFTEST	= 0,
+	AOD_PROBE_SMB_WIRE	= 1,
+	AOD_PROBE_SMB_VFS	= 2,
+	AOD_PROBE_NFS_RPC	= 3,
+	AOD_PROBE_NFS_VFS	= 4,
+	AOD_PROBE_SMB_SESSION	= 5,
+	AOD_PROBE_NFS_SESSION	= 6,
+	AOD_PROBE_SMB_MID	= 7,
+	AOD_PROBES		= 8,
+};
+
 enum aod_drop_reason {
 	AOD_DROP_RINGBUF_FULL	= 0,
 	AOD_DROP_INFLIGHT_FULL	= 1,
 	AOD_DROP_REASONS	= 2,
 };
 
+/*
+ * Fields by source and kind:
+ * - SMB wire: session_id, request_id = mid, conn_id (with the smb-mid probe),
+ *   tree_id of the request, flags, status = NT status, error = errno.
+ * - NFS RPC: request_id = xid, conn_id = RPC client id, dev of the mount once
+ *   the nfs-vfs probe has seen it, error = RPC task status.
+ * - VFS: request_id = inode number, dev, error = negative return value,
+ *   aux = the hooked kernel function (index in <probe>.functions).
+ * - SESSION: command = enum aod_session_event, conn_id, request_id = mid/xid
+ *   of the request concerned, status = its SMB2 command / NFS procedure,
+ *   aux = credits (SMB credit events) or transmissions (NFS), error = errno.
+ */
 struct aod_event {
 	__u64	ts_ns;		/* completion (or detection), CLOCK_MONOTONIC */
 	__u64	latency_ns;	/* for HUNG: age when found */
@@ -57,11 +86,11 @@ struct aod_event {
 	__u64	cgroup_id;	/* of the issuing task */
 	__u32	tgid;		/* issuing task, not the completing one */
 	__u32	pid;
-	__u32	status;		/* NT status, RPC task status */
+	__u32	status;		/* NT status; SESSION: operation concerned */
 	__s32	error;		/* negative errno */
 	__u32	tree_id;	/* SMB tree id */
-	__u32	dev;		/* super block s_dev (VFS) */
-	__u32	aux;		/* kind-specific: retransmits, credits, ... */
+	__u32	dev;		/* super block s_dev (VFS, NFS RPC) */
+	__u32	aux;		/* kind-specific: retransmits, credits, function */
 	__u16	flags;		/* AOD_FLAG_* */
 	__u16	command;	/* SMB2 command, NFS procedure, VFS op, session event */
 	__u8	source;		/* enum aod_source */

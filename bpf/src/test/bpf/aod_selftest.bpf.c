@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Host-kernel test programs. The host has no cifs module, so the SMB wire
- * logic of aod.bpf.c is driven here through raw_tp programs run with
+ * Host-kernel test programs. The host has no cifs or nfs module and refuses
+ * fentry, so the logic of every probe (the same inline functions its
+ * programs call) is driven here through raw_tp programs run with
  * BPF_PROG_TEST_RUN, and the ring buffer is filled by programs this host can
  * attach or run.
  */
 #include "aod_kernel.h"
 #include <bpf/bpf_helpers.h>
 #include "smb_wire.bpf.h"
+#include "nfs_rpc.bpf.h"
+#include "session.bpf.h"
+#include "vfs.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -37,6 +41,101 @@ int smb_err(struct bpf_raw_tracepoint_args *ctx)
 {
 	return smb_req_end(ctx->args[0], ctx->args[1], ctx->args[2],
 			   ctx->args[3], AOD_KIND_ERROR);
+}
+
+/* smb-mid, args: session id, mid, mid address, connection id, flags */
+SEC("raw_tp")
+int smb_annotate(struct bpf_raw_tracepoint_args *ctx)
+{
+	return smb_req_annotate(ctx->args[0], ctx->args[1], ctx->args[2],
+				ctx->args[3], ctx->args[4]);
+}
+
+/* args: session id, mid */
+SEC("raw_tp")
+int smb_pending(struct bpf_raw_tracepoint_args *ctx)
+{
+	return smb_req_pending(ctx->args[0], ctx->args[1]);
+}
+
+/* args: mid address, mid_state */
+SEC("raw_tp")
+int smb_released(struct bpf_raw_tracepoint_args *ctx)
+{
+	return smb_req_released(ctx->args[0], ctx->args[1]);
+}
+
+/* smb-vfs, args: function id */
+SEC("raw_tp")
+int vfs_start(struct bpf_raw_tracepoint_args *ctx)
+{
+	return vfs_enter(AOD_PROBE_SMB_VFS, ctx->args[0]);
+}
+
+/* args: function id, operation, return value, dev, inode number */
+SEC("raw_tp")
+int vfs_end(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct aod_event *e;
+
+	e = vfs_exit(AOD_SRC_SMB_VFS, AOD_PROBE_SMB_VFS, ctx->args[0],
+		     ctx->args[1], ctx->args[2]);
+	if (e) {
+		e->dev = ctx->args[3];
+		e->request_id = ctx->args[4];
+		event_submit(e);
+	}
+	return 0;
+}
+
+/* nfs-rpc, args: task address, command, RPC client id */
+SEC("raw_tp")
+int nfs_start(struct bpf_raw_tracepoint_args *ctx)
+{
+	return nfs_req_start(ctx->args[0], ctx->args[1], ctx->args[2]);
+}
+
+/* args: task address, task status, xid */
+SEC("raw_tp")
+int nfs_end(struct bpf_raw_tracepoint_args *ctx)
+{
+	return nfs_req_end(ctx->args[0], ctx->args[1], ctx->args[2]);
+}
+
+/* args: task address, xid */
+SEC("raw_tp")
+int nfs_xid(struct bpf_raw_tracepoint_args *ctx)
+{
+	nfs_req_note_xid(ctx->args[0], ctx->args[1]);
+	return 0;
+}
+
+/* nfs-vfs noting a mount, args: RPC client id, dev */
+SEC("raw_tp")
+int nfs_client(struct bpf_raw_tracepoint_args *ctx)
+{
+	nfs_note_client(ctx->args[0], ctx->args[1]);
+	return 0;
+}
+
+/* args: source, probe, event, connection id, request id, operation, aux, errno */
+SEC("raw_tp")
+int session(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct session_event s = {
+		.source = ctx->args[0],
+		.probe = ctx->args[1],
+		.event = ctx->args[2],
+		.conn_id = ctx->args[3],
+		.request_id = ctx->args[4],
+		.operation = ctx->args[5],
+		.aux = ctx->args[6],
+		.error = ctx->args[7],
+	};
+	struct aod_issuer who;
+
+	issuer_current(&who);
+	return session_emit(&s, &who);
 }
 
 struct fill_state {

@@ -1,6 +1,9 @@
 package dev.aod.bpf;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A libbpf or kernel refusal, with the lines libbpf logged while it happened (the verifier's among them). */
 public class BpfException extends RuntimeException {
@@ -30,6 +33,37 @@ public class BpfException extends RuntimeException {
 
     public List<String> libbpfLog() {
         return libbpfLog;
+    }
+
+    private static final Pattern PROGRAM_FAILED = Pattern.compile(
+            "prog '([^']+)': (?:failed|BPF program load failed|-- BEGIN PROG LOAD LOG)");
+
+    /** The program whose load failed, when libbpf named it (a missing function, a verifier rejection). */
+    public Optional<String> failedProgram() {
+        for (String line : libbpfLog) {
+            Matcher m = PROGRAM_FAILED.matcher(line);
+            if (m.find()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The lines libbpf logged about one program (its verifier log among them). */
+    public List<String> libbpfLogOf(String program) {
+        String tag = "prog '" + program + "'";
+        List<String> lines = new java.util.ArrayList<>();
+        boolean inVerifierLog = false;
+        for (String line : libbpfLog) {
+            if (line.contains(tag)) {
+                lines.add(line);
+                inVerifierLog = line.contains("BEGIN PROG LOAD LOG");
+            } else if (inVerifierLog) {
+                lines.add(line);
+                inVerifierLog = !line.contains("END PROG LOAD LOG");
+            }
+        }
+        return lines;
     }
 
     /** The last {@code n} lines libbpf logged, where a verifier rejection explains itself. */

@@ -101,6 +101,45 @@ public final class BpfObject implements AutoCloseable {
         return new BpfMap(n, mapName, m);
     }
 
+    /** The maps of this object, by name; internal ones (.rodata, .bss) have a dot in their name. */
+    public List<BpfMap> maps() {
+        List<BpfMap> maps = new ArrayList<>();
+        for (Pointer m = n.bpf.bpf_object__next_map(obj, null); m != null; m = n.bpf.bpf_object__next_map(obj, m)) {
+            maps.add(new BpfMap(n, n.bpf.bpf_map__name(m), m));
+        }
+        return maps;
+    }
+
+    /**
+     * Before {@link #load()}: every map of this object that {@code owner} (loaded) also has by name is
+     * taken from it instead of being created, so that several objects share one ring buffer and one
+     * set of maps. Internal maps stay this object's own.
+     */
+    public synchronized void shareMapsOf(BpfObject owner) {
+        checkOpen();
+        if (!owner.isLoaded()) {
+            throw new IllegalStateException("BPF object " + owner.name() + " must be loaded before " + name
+                    + " can share its maps");
+        }
+        for (BpfMap map : maps()) {
+            if (map.name().contains(".")) {
+                continue;
+            }
+            Pointer shared = n.bpf.bpf_object__find_map_by_name(owner.obj, map.name());
+            if (shared != null) {
+                map.reuse(new BpfMap(n, map.name(), shared));
+            }
+        }
+    }
+
+    /** Before {@link #load()}: the initial content of the object's read-only globals (its .rodata map). */
+    public synchronized void setRodata(byte[] data) {
+        checkOpen();
+        BpfMap rodata = maps().stream().filter(m -> m.name().endsWith(".rodata")).findFirst()
+                .orElseThrow(() -> new BpfException("BPF object " + name + " has no .rodata"));
+        rodata.setInitialValue(data);
+    }
+
     /** Creates the maps and loads every program still set to autoload. */
     public synchronized void load() {
         checkOpen();

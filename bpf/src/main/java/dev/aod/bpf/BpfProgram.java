@@ -30,6 +30,18 @@ public final class BpfProgram {
         return sectionName;
     }
 
+    /** How libbpf attaches it, from the section: {@code tracepoint}, {@code tp_btf}, {@code fentry}, {@code fexit}, … */
+    public String attachType() {
+        int slash = sectionName.indexOf('/');
+        return slash < 0 ? sectionName : sectionName.substring(0, slash);
+    }
+
+    /** What it attaches to, from the section: {@code cifs/smb3_cmd_done}, {@code cifs_strict_readv}, … */
+    public String attachTarget() {
+        int slash = sectionName.indexOf('/');
+        return slash < 0 ? "" : sectionName.substring(slash + 1);
+    }
+
     /** Must be called before {@link BpfObject#load()}; a program not loaded cannot fail verification. */
     public void setAutoload(boolean autoload) {
         owner.checkOpen();

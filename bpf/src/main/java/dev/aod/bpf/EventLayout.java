@@ -72,6 +72,16 @@ public final class EventLayout {
     public static final int FLAG_ASYNC = 1;
     public static final int FLAG_COMPOUND = 2;
 
+    /** enum aod_probe: drop counters are per probe; the four sources are probes 1-4. */
+    public static final int PROBE_SMB_WIRE = 1;
+    public static final int PROBE_SMB_VFS = 2;
+    public static final int PROBE_NFS_RPC = 3;
+    public static final int PROBE_NFS_VFS = 4;
+    public static final int PROBE_SMB_SESSION = 5;
+    public static final int PROBE_NFS_SESSION = 6;
+    public static final int PROBE_SMB_MID = 7;
+    public static final int PROBES = 8;
+
     /** enum aod_drop_reason */
     public static final int DROP_RINGBUF_FULL = 0;
     public static final int DROP_INFLIGHT_FULL = 1;
@@ -87,7 +97,8 @@ public final class EventLayout {
         return source * CMD_SLOTS + Math.min(command, CMD_SLOTS - 1);
     }
 
-    public static int dropSlot(int source, int reason) {
-        return source * DROP_REASONS + reason;
+    /** The slot of a probe's drop counter ({@code PROBE_*}, {@code DROP_*}). */
+    public static int dropSlot(int probe, int reason) {
+        return probe * DROP_REASONS + reason;
     }
 }

@@ -24,6 +24,8 @@ public interface LibBpf {
 
     Pointer bpf_object__find_map_by_name(Pointer obj, String name);
 
+    Pointer bpf_object__next_map(Pointer obj, Pointer prev);
+
     String bpf_program__name(Pointer prog);
 
     String bpf_program__section_name(Pointer prog);
@@ -39,6 +41,12 @@ public interface LibBpf {
 
     int bpf_map__fd(Pointer map);
 
+    String bpf_map__name(Pointer map);
+
+    int bpf_map__reuse_fd(Pointer map, int fd);
+
+    int bpf_map__set_initial_value(Pointer map, Pointer data, @size_t long size);
+
     int bpf_map__max_entries(Pointer map);
 
     int bpf_map__value_size(Pointer map);
@@ -50,6 +58,8 @@ public interface LibBpf {
     int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
 
     int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
+
+    int bpf_map_delete_elem(int fd, Pointer key);
 
     int bpf_prog_test_run_opts(int progFd, Pointer opts);
 

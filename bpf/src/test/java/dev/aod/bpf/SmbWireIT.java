@@ -10,15 +10,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SMB wire-latency logic of aod.bpf.c (smb_wire.bpf.h) in the host kernel. The host has no
- * cifs module, so the selftest object wraps the same functions in raw_tp programs and this test
- * calls them with BPF_PROG_TEST_RUN the way the cifs tracepoints would.
+ * The SMB wire logic (smb_wire.bpf.h) of the smb-wire and smb-mid probes in the host kernel. The
+ * host has no cifs module and refuses fentry, so the selftest object wraps the same functions in
+ * raw_tp programs and this test calls them with BPF_PROG_TEST_RUN the way the cifs tracepoints and
+ * the smb-mid functions would.
  */
 class SmbWireIT {
     private static final int SMB2_WRITE = 9;
     private static final int SMB2_READ = 8;
     private static final long SESSION = 0x5eed_0000_0001L;
     private static final int STATUS_ACCESS_DENIED = 0xc0000022;
+    private static final int SMB2_ECHO = 13;
+    private static final long MID_ADDRESS = 0xffff8880_12345600L;
+    private static final int MID_REQUEST_ALLOCATED = 0x01;
+    private static final int MID_RESPONSE_RECEIVED = 0x04;
+    private static final int MID_RETRY_NEEDED = 0x08;
 
     private BpfObject selftest;
     private RingBufferReader ring;
@@ -126,6 +132,82 @@ class SmbWireIT {
 
     private void done(long session, long mid) {
         selftest.program("smb_done").testRun(session, mid);
+    }
+
+    @Test
+    void theMidProbeAddsConnectionAndCompoundFlagAndRemembersTheMid() {
+        threshold(SMB2_WRITE, 0);
+        enter(SESSION, 47, SMB2_WRITE, 5);
+        selftest.program("smb_annotate").testRun(SESSION, 47, MID_ADDRESS, 0xc0, EventLayout.FLAG_COMPOUND);
+        assertThat(selftest.map("smb_mids").countEntries()).isEqualTo(1);
+        done(SESSION, 47);
+
+        assertThat(ring.drain(batch)).isEqualTo(1);
+        assertThat(batch.connId(0)).isEqualTo(0xc0);
+        assertThat(batch.flags(0)).isEqualTo(EventLayout.FLAG_COMPOUND);
+    }
+
+    @Test
+    void anInterimPendingResponseMarksTheRequestAsync() {
+        threshold(SMB2_WRITE, 0);
+        enter(SESSION, 48, SMB2_WRITE, 5);
+        selftest.program("smb_pending").testRun(SESSION, 48);
+        done(SESSION, 48);
+
+        assertThat(ring.drain(batch)).isEqualTo(1);
+        assertThat(batch.flags(0)).isEqualTo(EventLayout.FLAG_ASYNC);
+    }
+
+    @Test
+    void aMidFreedAfterItsMappedResponseReportsNothingMore() {
+        threshold(SMB2_WRITE, 0);
+        enter(SESSION, 49, SMB2_WRITE, 5);
+        selftest.program("smb_annotate").testRun(SESSION, 49, MID_ADDRESS, 1, 0);
+        done(SESSION, 49);
+        released(MID_ADDRESS, MID_RESPONSE_RECEIVED);
+
+        assertThat(ring.drain(batch)).isEqualTo(1);
+        assertThat(selftest.map("smb_mids").countEntries()).isZero();
+    }
+
+    @Test
+    void aResponseCifsNeverMapsEndsWhenItsMidIsFreed() {
+        threshold(SMB2_ECHO, 0);
+        enter(SESSION, 50, SMB2_ECHO, 0);
+        selftest.program("smb_annotate").testRun(SESSION, 50, MID_ADDRESS, 1, 0);
+        released(MID_ADDRESS, MID_RESPONSE_RECEIVED);
+
+        assertThat(ring.drain(batch)).isEqualTo(1);
+        assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_SLOW);
+        assertThat(batch.command(0)).isEqualTo(SMB2_ECHO);
+        assertThat(inflight()).isZero();
+    }
+
+    @Test
+    void aRequestThatDiesInAReconnectFailsWithEagainAndLeavesTheInflightMap() {
+        enter(SESSION, 51, SMB2_WRITE, 5);
+        selftest.program("smb_annotate").testRun(SESSION, 51, MID_ADDRESS, 1, 0);
+        released(MID_ADDRESS, MID_RETRY_NEEDED);
+
+        assertThat(ring.drain(batch)).isEqualTo(1);
+        assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_ERROR);
+        assertThat(batch.error(0)).isEqualTo(-11);
+        assertThat(batch.status(0)).isZero();
+        assertThat(inflight()).isZero();
+    }
+
+    @Test
+    void aMidFreedBeforeItWasSentIsForgottenSilently() {
+        enter(SESSION, 52, SMB2_WRITE, 5);
+        selftest.program("smb_annotate").testRun(SESSION, 52, MID_ADDRESS, 1, 0);
+        released(MID_ADDRESS, MID_REQUEST_ALLOCATED);
+
+        assertThat(ring.drain(batch)).isZero();
+        assertThat(inflight()).isZero();
+    }
+
+    private void released(long midAddress, int midState) {
+        selftest.program("smb_released").testRun(midAddress, midState);
     }
 
     private long inflight() {

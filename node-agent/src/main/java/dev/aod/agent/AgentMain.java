@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "aod-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Always-on diagnostics for the Linux SMB and NFS clients: watches the kernel clients, "
                 + "captures evidence when a request is slow or fails, and writes it as a .tar.zst bundle.",
-        subcommands = {AgentMain.Run.class, AgentMain.CheckConfig.class, ProbesCommand.class})
+        subcommands = {AgentMain.Run.class, AgentMain.CheckConfig.class, ProbesCommand.class, TraceCommand.class})
 public final class AgentMain {
     static final int EXIT_FAILED = 1;
     static final int EXIT_INVALID_CONFIG = 2;

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "probes", description = "Load the kernel probes for a configuration, report each one's state, and exit.")
+@Command(name = "probes", description = "Load every kernel probe, report each one's state (attached and how, not "
+        + "applicable, or failed and why), and exit.")
 final class ProbesCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,7 +29,7 @@ final class ProbesCommand implements Callable<Integer> {
         } catch (InvalidConfigException e) {
             return AgentMain.invalid(spec, e);
         }
-        try (BpfEventSource source = new BpfEventSource()) {
+        try (BpfEventSource source = new BpfEventSource(true)) {
             List<ProbeStatus> probes = source.start(loaded.config());
             probes.forEach(p -> spec.commandLine().getOut().println(p));
         }
