@@ -5,6 +5,7 @@ import dev.aod.agent.bundle.DiskGuard;
 import dev.aod.agent.bundle.Manifest;
 import dev.aod.agent.bundle.Retention;
 import dev.aod.agent.bundle.ShippingState;
+import dev.aod.agent.ship.OutboxStatus;
 import dev.aod.agent.capture.ActionCatalog;
 import dev.aod.agent.capture.CaptureRunner;
 import dev.aod.agent.capture.FlightRecorder;
@@ -80,6 +81,7 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong bundleFailures = new AtomicLong();
     private final Instant startedAt = Instant.now();
     private volatile ShippingState shipping = ShippingState.NOTHING_TO_SHIP;
+    private volatile Supplier<OutboxStatus> shippingStatus = () -> null;
     private volatile VerboseSwitches verbose;
     private volatile Setup setup;
     private volatile AgentStatus.ConfigState configState;
@@ -160,6 +162,11 @@ public final class Agent implements AutoCloseable {
         if (s.retention() != null) {
             setup = withRetention(s, state);
         }
+    }
+
+    /** What {@link #status()} reports about shipping. */
+    public void shippingStatus(Supplier<OutboxStatus> status) {
+        this.shippingStatus = Objects.requireNonNull(status);
     }
 
     public AgentMetrics metrics() {
@@ -445,7 +452,7 @@ public final class Agent implements AutoCloseable {
                         s.packetCapture() != null && s.packetCapture().isRunning(), lastBundle),
                 new AgentStatus.Counts(events.get(), anomalies.get(), repeats.get(), notCaptured.get(), bundles.get(),
                         bundleFailures.get()),
-                supervisor.restarts());
+                supervisor.restarts(), shippingStatus.get());
     }
 
     @Override

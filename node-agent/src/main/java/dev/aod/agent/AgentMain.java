@@ -3,8 +3,11 @@ package dev.aod.agent;
 import dev.aod.agent.bundle.Manifest;
 import dev.aod.agent.capture.HostPaths;
 import dev.aod.agent.report.StatusServer;
+import dev.aod.agent.ship.ShipStage;
 import dev.aod.agent.source.BpfEventSource;
 import dev.aod.agent.source.EventSource;
+import dev.aod.agent.source.MountResolver;
+import dev.aod.agent.source.ResolvedMounts;
 import dev.aod.agent.source.SyntheticEventSource;
 import dev.aod.bpf.Tracefs;
 import dev.aod.config.ConfigLoader;
@@ -111,12 +114,18 @@ public final class AgentMain {
                     .host(host)
                     .tracefs(events == null ? AgentMain::tracefs : () -> null)
                     .node(NodeFacts.nodeInfo(host))
+                    .mounts(new ResolvedMounts(mountResolver(host)))
                     .build();
+            ShipStage ship = ShipStage.start(loaded.config(), agent.metrics());
+            agent.shippingState(ship);
+            agent.shippingStatus(() -> ship.status().orElse(null));
+            agent.onBundle(ship);
             try {
                 agent.start();
             } catch (IOException e) {
                 log.error("cannot start: {}", e.toString());
                 agent.close();
+                ship.close();
                 return EXIT_FAILED;
             }
             StatusServer server = null;
@@ -137,6 +146,7 @@ public final class AgentMain {
                 watcher = new ConfigWatcher(config, Files.readAllBytes(config), next -> {
                     try {
                         agent.reconfigure(next);
+                        ship.reconfigure(next.config());
                         agent.metrics().configReload("applied");
                     } catch (IOException e) {
                         agent.rejected(java.util.List.of(e.toString()));
@@ -158,6 +168,7 @@ public final class AgentMain {
                     watcherRef.close();
                 }
                 agent.close();
+                ship.close();
                 if (serverRef != null) {
                     serverRef.close();
                 }
@@ -168,6 +179,15 @@ public final class AgentMain {
             stopped.await();
             return 0;
         }
+    }
+
+    /** In a container the host's /proc is mounted elsewhere and the host's mounts are those of its pid 1. */
+    private static MountResolver mountResolver(HostPaths host) {
+        if (host.equals(HostPaths.REAL)) {
+            return MountResolver.system();
+        }
+        return new MountResolver(host.proc().resolve("fs/cifs/DebugData"), host.proc().resolve("1/mountinfo"),
+                host.debugfs().resolve("sunrpc"), System::nanoTime);
     }
 
     private static Path tracefs() {

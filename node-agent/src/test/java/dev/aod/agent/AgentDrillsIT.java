@@ -125,6 +125,39 @@ class AgentDrillsIT {
                 "aod_bundles_total{result=\"failed\"}");
     }
 
+    @Test
+    void aBundleMadeWhileTheStoreIsMissingIsShippedOnceItAppears() throws Exception {
+        Path out = dir.resolve("out");
+        Path store = dir.resolve("store");
+        int port = freePort();
+        agent = start(config(out, "actions: [sysinfo]", "", "metrics: {port: " + port + "}",
+                "node: drill-node", "upload: {directory: {path: " + store + ", prefix: diag}}"),
+                events(SLOW_WRITES), null, port);
+
+        await(Duration.ofSeconds(30), () -> log().contains("not shipped (attempt 1)"), "a failed first attempt");
+        assertThat(status(port)).contains("\"pending\" : 1", "\"healthy\" : false", "does not exist");
+        Files.createDirectories(store);
+        await(Duration.ofSeconds(30), () -> status(port).contains("\"shipped\" : 1"), "a shipped bundle");
+        Path bundle = bundles(out).get(0);
+        Path shipped;
+        try (Stream<Path> walk = Files.walk(store)) {
+            shipped = walk.filter(p -> p.getFileName().toString().equals(bundle.getFileName().toString()))
+                    .findFirst().orElseThrow();
+        }
+        assertThat(store.relativize(shipped).toString()).startsWith("diag/drill-node/");
+        assertThat(Files.mismatch(shipped, bundle)).isEqualTo(-1L);
+        assertThat(status(port)).contains("\"pending\" : 0", "\"healthy\" : true");
+        assertThat(http(port, "/metrics")).contains("aod_ship_shipped_bundles 1.0");
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("agent.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private Path hangingDmesg() throws IOException {
         Path bin = dir.resolve("bin");
         Files.createDirectories(bin);

@@ -1,11 +1,16 @@
 package dev.aod.agent.report;
 
+import dev.aod.agent.ship.OutboxStatus;
 import dev.aod.agent.source.ProbeStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What the agent is doing, for /status, the logs and (in Kubernetes) the node status object. */
+/**
+ * What the agent is doing, for /status, the logs and (in Kubernetes) the node status object.
+ *
+ * @param shipping the outbox's state; null when no upload target is configured
+ */
 public record AgentStatus(
         String node,
         String agentVersion,
@@ -15,7 +20,8 @@ public record AgentStatus(
         Map<String, Long> drops,
         CaptureState capture,
         Counts counts,
-        Map<String, Long> stageRestarts) {
+        Map<String, Long> stageRestarts,
+        OutboxStatus shipping) {
 
     /**
      * @param rejected the errors of the newest configuration seen, when it was rejected and the
