@@ -28,8 +28,8 @@ import java.util.Map;
 public final class FioBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AGENT_JVM =
-            "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=48m -Xss512k -XX:TieredStopAtLevel=1 "
-                    + "-XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=24m -Xshare:auto";
+            "-XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 "
+                    + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto";
 
     /** Lets the agent's JIT and start-up work finish before measuring. */
     private static final Duration SETTLE = Duration.ofSeconds(Integer.getInteger("settleSeconds", 15));
