@@ -353,7 +353,8 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            bundling.execute(() -> makeBundle(a, s));
+            long firedNs = System.nanoTime();
+            bundling.execute(() -> makeBundle(a, s, firedNs));
         } catch (RejectedExecutionException e) {
             notCaptured.incrementAndGet();
             metrics.anomalyNotCaptured("busy");
@@ -362,15 +363,18 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void makeBundle(Anomaly a, Setup s) {
+    private void makeBundle(Anomaly a, Setup s, long firedNs) {
         try {
             Path bundle = s.bundler().create(a);
             bundles.incrementAndGet();
             lastBundle = bundle.toString();
             long size = Files.size(bundle);
             largestBundleBytes = Math.max(largestBundleBytes, size);
+            long tookNs = System.nanoTime() - firedNs;
             metrics.bundle("ok", size);
-            log.info("bundle {} written for anomaly \"{}\"", bundle, a.name());
+            metrics.anomalyToBundle(tookNs);
+            log.info("bundle {} written for anomaly \"{}\" {} ms after it was detected", bundle, a.name(),
+                    tookNs / 1_000_000);
             bundleListeners.forEach(l -> l.accept(bundle));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

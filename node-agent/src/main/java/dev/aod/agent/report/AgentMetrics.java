@@ -29,6 +29,9 @@ public final class AgentMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> actionTimers = new ConcurrentHashMap<>();
     private final Map<Anomaly.Key, Counter> repeatCounters = new ConcurrentHashMap<>();
+    private final Timer anomalyToBundle = Timer.builder("aod_anomaly_to_bundle")
+            .description("from an anomaly's detection to its bundle being written")
+            .publishPercentiles(0.5, 0.99).register(registry);
 
     public AgentMetrics() {
         for (int s = 0; s < SOURCES.length; s++) {
@@ -91,6 +94,10 @@ public final class AgentMetrics {
         if (bytes > 0) {
             counter("aod_bundle_bytes", "bytes of bundles written").increment(bytes);
         }
+    }
+
+    public void anomalyToBundle(long nanos) {
+        anomalyToBundle.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void action(String name, long millis) {
