@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ final class ConfigNode {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
-                String hint = nearest(key, known).map(k -> "; did you mean " + k + "?").orElse("");
+                String hint = NearMiss.hint(key, known);
                 problems.error(path.isEmpty() ? key : path + "." + key, null,
                         "unknown key" + hint + " (known: " + String.join(", ", known) + ")");
             }
@@ -258,32 +257,7 @@ final class ConfigNode {
     }
 
     static String hint(String value, Collection<String> known) {
-        return nearest(value, known).map(k -> "; did you mean " + k + "?").orElse("");
-    }
-
-    static Optional<String> nearest(String value, Collection<String> known) {
-        return known.stream()
-                .filter(k -> distance(k.toLowerCase(), value.toLowerCase()) <= Math.max(2, value.length() / 4))
-                .min(Comparator.comparingInt(k -> distance(k.toLowerCase(), value.toLowerCase())));
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return NearMiss.hint(value, known);
     }
 
     private static String trim(double d) {
