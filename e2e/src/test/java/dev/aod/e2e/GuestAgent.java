@@ -1,6 +1,7 @@
 package dev.aod.e2e;
 
 import dev.aod.e2e.guest.E2ePaths;
+import dev.aod.e2e.guest.GuestImage;
 import dev.aod.e2e.guest.GuestVm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,14 @@ final class GuestAgent implements AutoCloseable {
         this.guest = guest;
         this.name = name;
         this.hostDir = guest.shareDir().resolve(name);
+    }
+
+    /** Boots a guest for one test class (its share under target/e2e/share-&lt;name&gt;) with the agent jar installed. */
+    static GuestVm bootWithAgent(String name) throws IOException, InterruptedException {
+        GuestVm guest = GuestVm.boot(GuestImage.ensureBuilt(), E2ePaths.targetDir().resolve("share-" + name),
+                Duration.ofMinutes(5));
+        install(guest);
+        return guest;
     }
 
     /** Copies the agent jar onto the share once per guest; the guest sees it as /host/agent/aod-agent.jar. */

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aod.agent.bundle.BundleReader;
 import dev.aod.agent.bundle.Manifest;
 import dev.aod.agent.capture.ActionResult;
-import dev.aod.e2e.guest.E2ePaths;
-import dev.aod.e2e.guest.GuestImage;
 import dev.aod.e2e.guest.GuestVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,9 +28,7 @@ class NfsLatencyE2E {
 
     @BeforeAll
     static void boot() throws Exception {
-        GuestImage image = GuestImage.ensureBuilt();
-        guest = GuestVm.boot(image, E2ePaths.targetDir().resolve("share-nfs-latency"), Duration.ofMinutes(5));
-        GuestAgent.install(guest);
+        guest = GuestAgent.bootWithAgent("nfs-latency");
     }
 
     @AfterAll

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aod.agent.bundle.BundleReader;
 import dev.aod.agent.bundle.Manifest;
 import dev.aod.agent.capture.ActionResult;
-import dev.aod.e2e.guest.E2ePaths;
-import dev.aod.e2e.guest.GuestImage;
 import dev.aod.e2e.guest.GuestVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,8 +30,7 @@ class PipelineE2E {
 
     @BeforeAll
     static void boot() throws Exception {
-        guest = GuestVm.boot(GuestImage.ensureBuilt(), E2ePaths.targetDir().resolve("share-pipeline"), Duration.ofMinutes(5));
-        GuestAgent.install(guest);
+        guest = GuestAgent.bootWithAgent("pipeline");
     }
 
     @AfterAll
