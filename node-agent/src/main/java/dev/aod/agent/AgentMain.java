@@ -2,6 +2,7 @@ package dev.aod.agent;
 
 import dev.aod.agent.bundle.Manifest;
 import dev.aod.agent.capture.HostPaths;
+import dev.aod.agent.kube.KubernetesMode;
 import dev.aod.agent.report.StatusServer;
 import dev.aod.agent.ship.ShipStage;
 import dev.aod.agent.source.BpfEventSource;
@@ -80,6 +81,18 @@ public final class AgentMain {
                 + "/var/log are mounted, when the agent runs in a container (default: /)")
         Path hostRoot;
 
+        @Option(names = "--kubernetes", description = "take the config from this node's ConfigMap (written by the "
+                + "operator) and write AnomalyPolicyNode statuses and AnomalyEvents (docs/kubernetes.md)")
+        boolean kubernetes;
+
+        @Option(names = "--node-name", paramLabel = "NODE", defaultValue = "${env:NODE_NAME}",
+                description = "this node's name in Kubernetes mode (default: $NODE_NAME, from the downward API)")
+        String nodeName;
+
+        @Option(names = "--namespace", paramLabel = "NAMESPACE", defaultValue = "${env:POD_NAMESPACE}",
+                description = "the agent namespace in Kubernetes mode (default: $POD_NAMESPACE, else aod-system)")
+        String namespace;
+
         @Override
         public Integer call() throws Exception {
             Logging.Format format;
@@ -96,6 +109,11 @@ public final class AgentMain {
                 loaded = loadConfig(config);
             } catch (InvalidConfigException e) {
                 return invalid(spec, e);
+            }
+            KubernetesMode kube = null;
+            if (kubernetes) {
+                kube = KubernetesMode.connect(nodeName, namespace);
+                loaded = kube.initialConfig(config == null ? null : loaded);
             }
             log.info("aod-agent {} starting with {} ({})", Version.current(), loaded.source(), loaded.format());
             loaded.notices().forEach(n -> log.info("config notice: {}", n));
@@ -127,6 +145,9 @@ public final class AgentMain {
                 agent.close();
                 ship.close();
                 return EXIT_FAILED;
+            }
+            if (kube != null) {
+                kube.start(agent, ship, host);
             }
             StatusServer server = null;
             var metrics = loaded.config().metrics();
