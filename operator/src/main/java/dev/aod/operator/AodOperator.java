@@ -1,6 +1,7 @@
 package dev.aod.operator;
 
 import dev.aod.operator.config.OperatorConfig;
+import dev.aod.operator.reconcilers.CrossNodeReconciler;
 import dev.aod.operator.reconcilers.InFlight;
 import dev.aod.operator.reconcilers.Reconcilers;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -78,6 +79,7 @@ public final class AodOperator {
             }
         });
         this.inFlight = Reconcilers.register(operator, config, metrics, clock);
+        operator.register(new CrossNodeReconciler(inFlight), o -> o.settingNamespace(config.namespace()));
     }
 
     public void start() {
