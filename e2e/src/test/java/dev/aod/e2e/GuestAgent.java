@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -50,16 +51,34 @@ final class GuestAgent implements AutoCloseable {
     /** Starts the agent with {@code config} (an AODv2 config.yaml whose output goes to /host/&lt;name&gt;/out) and waits until it watches. */
     static GuestAgent start(GuestVm guest, String name, String config, Duration timeout)
             throws IOException, InterruptedException {
+        return launch(guest, name, Map.of("config.yaml", config), "", "run --config /host/" + name + "/config.yaml",
+                timeout);
+    }
+
+    /**
+     * Starts the agent in Kubernetes mode as node {@code node}, its API server given by
+     * {@code kubeconfig} (written to /host/&lt;name&gt;/kubeconfig), and waits until it watches.
+     */
+    static GuestAgent startKubernetes(GuestVm guest, String name, String kubeconfig, String node, String namespace,
+            Duration timeout) throws IOException, InterruptedException {
+        return launch(guest, name, Map.of("kubeconfig", kubeconfig), "KUBECONFIG=/host/" + name + "/kubeconfig",
+                "run --kubernetes --node-name " + node + " --namespace " + namespace, timeout);
+    }
+
+    private static GuestAgent launch(GuestVm guest, String name, Map<String, String> files, String env, String args,
+            Duration timeout) throws IOException, InterruptedException {
         GuestAgent agent = new GuestAgent(guest, name);
         deleteRecursively(agent.hostDir);
         Files.createDirectories(agent.hostDir);
-        Files.writeString(agent.hostDir.resolve("config.yaml"), config);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Files.writeString(agent.hostDir.resolve(f.getKey()), f.getValue());
+        }
         guest.run("""
                 cd /host/%1$s
-                setsid java -XX:TieredStopAtLevel=1 -Xshare:auto -jar /host/agent/aod-agent.jar \
-                    run --config /host/%1$s/config.yaml >/host/%1$s/agent.log 2>&1 </dev/null &
+                %2$s setsid java -XX:TieredStopAtLevel=1 -Xshare:auto -jar /host/agent/aod-agent.jar \
+                    %3$s >/host/%1$s/agent.log 2>&1 </dev/null &
                 echo $! >/host/%1$s/agent.pid
-                """.formatted(name), Duration.ofSeconds(30));
+                """.formatted(name, env, args), Duration.ofSeconds(30));
         agent.awaitLog("watching;", timeout);
         return agent;
     }
