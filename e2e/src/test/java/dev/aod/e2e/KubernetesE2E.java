@@ -218,6 +218,8 @@ class KubernetesE2E {
         assertThat(shipped.getStatus().bundle().bytes()).isPositive();
         assertThat(shipped.getStatus().count()).isGreaterThanOrEqualTo(1);
         assertThat(shipped.getStatus().top()).extracting(ProcessRef::command).contains("dd");
+        assertThat(shipped.getStatus().volume().mountPoint()).as("the share is mounted once, outside the kubelet")
+                .isEqualTo("/mnt/smb");
         long count = shipped.getStatus().count();
 
         slowWrites("smb", "again");
@@ -254,6 +256,7 @@ class KubernetesE2E {
                 event.getMetadata().getName(), (System.nanoTime() - back) / 1_000_000);
         assertThat(event.getSpec().node()).isEqualTo(NODE);
         assertThat(event.getSpec().operation()).isEqualTo("WRITE");
+        assertThat(event.getSpec().share()).isEqualTo("/srv/nfs");
         assertThat(event.getSpec().server()).isEqualTo("127.0.0.1");
         assertThat(awaitBundle(event.getMetadata().getName(), BundleState.SHIPPED).getStatus().bundle().uri())
                 .contains(NODE);

@@ -4,21 +4,26 @@ import dev.aod.agent.attribute.CgroupPaths;
 import dev.aod.agent.attribute.CgroupResolver;
 import dev.aod.agent.attribute.Workload;
 import dev.aod.api.v1alpha1.ProcessRef;
+import dev.aod.api.v1alpha1.VolumeRef;
 import dev.aod.bpf.Event;
+import dev.aod.protocol.Protocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The processes behind an anomaly's events, most requests first, with their pod and container:
  * the cgroup id the probe recorded, else the process's /proc/PID/cgroup, gives the pod UID and the
- * container ID; the pods on the node give their names.
+ * container ID; the pods on the node give their names. The share's volume comes from
+ * {@link VolumeAttribution}.
  */
 public final class Attribution {
     public static final int TOP = 5;
@@ -26,11 +31,13 @@ public final class Attribution {
     private final CgroupResolver cgroups;
     private final Path proc;
     private final PodDirectory pods;
+    private final VolumeAttribution volumes;
 
-    public Attribution(CgroupResolver cgroups, Path proc, PodDirectory pods) {
+    public Attribution(CgroupResolver cgroups, Path proc, PodDirectory pods, VolumeAttribution volumes) {
         this.cgroups = cgroups;
         this.proc = proc;
         this.pods = pods;
+        this.volumes = volumes;
     }
 
     private static final class Tally {
@@ -42,7 +49,11 @@ public final class Attribution {
         }
     }
 
-    public List<ProcessRef> top(List<Event> events) {
+    /** The top processes, the UIDs of the pods they run in, and the volume of the share (null: not told). */
+    public record Attributed(List<ProcessRef> top, Set<String> podUids, VolumeRef volume) {}
+
+    /** Who made the events of an anomaly on a share, and which volume the share is. */
+    public Attributed attribute(Protocol protocol, String server, String share, List<Event> events) {
         Map<Integer, Tally> byProcess = new LinkedHashMap<>();
         for (Event e : events) {
             int process = e.tgid() != 0 ? e.tgid() : e.pid();
@@ -51,9 +62,11 @@ public final class Attribution {
         List<Map.Entry<Integer, Tally>> sorted = new ArrayList<>(byProcess.entrySet());
         sorted.sort(Comparator.comparingLong((Map.Entry<Integer, Tally> t) -> t.getValue().count).reversed());
         List<ProcessRef> top = new ArrayList<>();
+        Set<String> podUids = new LinkedHashSet<>();
         for (Map.Entry<Integer, Tally> t : sorted.subList(0, Math.min(TOP, sorted.size()))) {
             Event e = t.getValue().first;
             Optional<Workload> workload = workload(e.cgroupId(), t.getKey());
+            workload.filter(Workload::isPod).ifPresent(w -> podUids.add(w.podUid()));
             Optional<PodDirectory.PodRef> pod = workload.filter(Workload::isPod)
                     .flatMap(w -> pods == null ? Optional.empty() : pods.find(w.podUid(), w.containerId()));
             String comm = e.comm() == null || e.comm().isEmpty() ? null
@@ -62,7 +75,8 @@ public final class Attribution {
                     pod.map(PodDirectory.PodRef::pod).orElse(null), pod.map(PodDirectory.PodRef::container).orElse(null),
                     comm, t.getKey() == 0 ? null : (long) t.getKey(), t.getValue().count));
         }
-        return top;
+        VolumeRef volume = volumes == null ? null : volumes.resolve(protocol, server, share, podUids).orElse(null);
+        return new Attributed(top, podUids, volume);
     }
 
     Optional<Workload> workload(long cgroupId, int pid) {

@@ -16,6 +16,7 @@ import dev.aod.api.v1alpha1.BundleState;
 import dev.aod.api.v1alpha1.NodeConfig;
 import dev.aod.api.v1alpha1.ProcessRef;
 import dev.aod.api.v1alpha1.Protocol;
+import dev.aod.api.v1alpha1.VolumeRef;
 import dev.aod.config.Units;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -91,6 +92,7 @@ public final class EventReporter implements AnomalySink, AutoCloseable {
         Instant lastSeen;
         String observed;
         List<ProcessRef> top;
+        VolumeRef volume;
         Path bundlePath;
         BundleRef bundle;
         Instant firedAt;
@@ -150,9 +152,13 @@ public final class EventReporter implements AnomalySink, AutoCloseable {
             captures.put(new CaptureKey(a.name(), a.mount().server(), a.mount().share(), a.operation(), a.lastSeen()), r);
         }
         worker.execute(() -> {
-            List<ProcessRef> top = attribution == null ? List.of() : attribution.top(a.events());
+            Attribution.Attributed who = attribution == null ? null
+                    : attribution.attribute(a.protocol(), a.mount().server(), a.mount().share(), a.events());
             synchronized (this) {
-                r.top = top.isEmpty() ? r.top : top;
+                if (who != null) {
+                    r.top = who.top().isEmpty() ? r.top : who.top();
+                    r.volume = who.volume() == null ? r.volume : who.volume();
+                }
             }
             submit(r);
         });
@@ -177,6 +183,7 @@ public final class EventReporter implements AnomalySink, AutoCloseable {
                     next.bundleFinal = true;
                 }
                 next.top = r.top;
+                next.volume = r.volume;
                 k.record = next;
                 r = next;
             }
@@ -382,7 +389,7 @@ public final class EventReporter implements AnomalySink, AutoCloseable {
         AnomalyEventStatus status;
         synchronized (this) {
             status = new AnomalyEventStatus(Math.max(1, r.base + r.count), str(r.firstSeen), str(r.lastSeen), r.observed,
-                    r.top == null || r.top.isEmpty() ? null : r.top, null, r.bundle, null);
+                    r.top == null || r.top.isEmpty() ? null : r.top, r.volume, r.bundle, null);
         }
         boolean exists;
         synchronized (this) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -108,8 +109,11 @@ public final class KubernetesMode implements AutoCloseable {
         PodDirectory pods = new PodDirectory(client, settings.node(), TimeUnit.SECONDS.toNanos(30), System::nanoTime);
         CgroupResolver cgroups = host == null ? null
                 : new CgroupResolver(host.sys().resolve("fs/cgroup"), TimeUnit.SECONDS.toNanos(10));
-        events = new EventReporter(settings, queue, agent, new Attribution(cgroups, host == null ? null : host.proc(), pods),
-                clock, monotonic);
+        VolumeAttribution volumes = host == null ? null : new VolumeAttribution(host.proc().resolve("1/mountinfo"),
+                name -> Optional.ofNullable(client.persistentVolumes().withName(name).get()),
+                TimeUnit.MINUTES.toNanos(5), System::nanoTime);
+        events = new EventReporter(settings, queue, agent,
+                new Attribution(cgroups, host == null ? null : host.proc(), pods, volumes), clock, monotonic);
         events.attach();
         watch.start();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -243,6 +243,11 @@ public final class MountResolver {
         }
     }
 
+    /** The SMB and NFS mounts of a mountinfo file, as mount references. */
+    public static List<MountRef> mounts(Path mountinfo) {
+        return readMounts(mountinfo).stream().map(Mount::ref).toList();
+    }
+
     static List<Mount> readMounts(Path mountinfo) {
         List<Mount> mounts = new ArrayList<>();
         List<String> lines;

@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.aod.agent.attribute.CgroupResolver;
 import dev.aod.api.v1alpha1.ProcessRef;
+import dev.aod.protocol.Protocol;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
@@ -47,7 +48,7 @@ class AttributionTest {
                         pod("batch", "report-7", OTHER_POD_UID, "writer", OTHER_CONTAINER));
             }
         };
-        Attribution attribution = new Attribution(new CgroupResolver(cgroups, 0), proc, pods);
+        Attribution attribution = new Attribution(new CgroupResolver(cgroups, 0), proc, pods, null);
 
         List<dev.aod.bpf.Event> events = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -59,12 +60,14 @@ class AttributionTest {
         events.add(Anomalies.event(400, "rsync", 0, 80));
         events.add(Anomalies.event(500, "gone", 0, 80));
 
-        assertThat(attribution.top(events)).extracting(ProcessRef::namespace, ProcessRef::pod, ProcessRef::container,
+        Attribution.Attributed attributed = attribution.attribute(Protocol.SMB, "files", "data", events);
+        assertThat(attributed.top()).extracting(ProcessRef::namespace, ProcessRef::pod, ProcessRef::container,
                 ProcessRef::command, ProcessRef::pid, ProcessRef::count).containsExactly(
                 tuple("shop", "db-0", "postgres", "postgres", 200L, 5L),
                 tuple("batch", "report-7", "writer", "writer-with-a-lo", 300L, 3L),
                 tuple(null, null, null, "rsync", 400L, 1L),
                 tuple(null, null, null, "gone", 500L, 1L));
+        assertThat(attributed.podUids()).containsExactly(POD_UID, OTHER_POD_UID);
         assertThat(lists).as("the pods are listed once").hasValue(1);
     }
 
@@ -76,7 +79,7 @@ class AttributionTest {
                 events.add(Anomalies.event(pid, "p" + pid, 0, 80));
             }
         }
-        assertThat(new Attribution(null, null, null).top(events)).extracting(ProcessRef::pid)
+        assertThat(new Attribution(null, null, null, null).attribute(Protocol.SMB, "files", "data", events).top()).extracting(ProcessRef::pid)
                 .containsExactly(8L, 7L, 6L, 5L, 4L);
     }
 

@@ -59,7 +59,7 @@ class EventReporterTest {
 
     private EventReporter reporter() {
         KubeSettings settings = KubeSettings.of("worker-1", ns).withBucket(Duration.ofMinutes(10));
-        EventReporter r = new EventReporter(settings, queue, agent, new Attribution(null, null, null), clock,
+        EventReporter r = new EventReporter(settings, queue, agent, new Attribution(null, null, null, null), clock,
                 ns2 -> clock.instant());
         r.attach();
         return r;
