@@ -91,6 +91,9 @@ class ChartSecurityTest {
         assertThat(sc.getCapabilities().getAdd()).containsExactlyInAnyOrder("BPF", "PERFMON", "SYSLOG", "SYS_PTRACE",
                 "DAC_READ_SEARCH");
         assertThat(sc.getCapabilities().getAdd()).doesNotContain("SYS_ADMIN", "NET_ADMIN", "NET_RAW");
+        assertThat(sc.getRunAsUser()).as("root, held to those capabilities").isZero();
+        assertThat(sc.getSeccompProfile().getType()).as("seccomp: some runtimes' default profiles refuse bpf(2)")
+                .isEqualTo("Unconfined");
         assertThat(pod.getHostPID()).isFalse();
         assertThat(readOnly(c, "/sys/kernel/tracing")).as("tracefs").isTrue();
         assertThat(config.agent().baseConfig().capture().ftrace().enabled())

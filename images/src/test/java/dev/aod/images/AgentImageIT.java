@@ -115,9 +115,22 @@ class AgentImageIT {
     }
 
     @Test
+    void runsTheJvmAsTheSystemdUnitDoes() throws IOException {
+        String unit = Files.readString(ImagesExtension.imagesDir().resolveSibling("packaging/systemd/aod-agent.service"));
+        String execStart = unit.replace("\\\n", " ").lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertThat(jvmOptions(entrypoint)).as("the image's JVM options (its linked runtime has no CDS archive: no -Xshare)")
+                .isEqualTo(jvmOptions(List.of(execStart.split("\\s+"))).stream().filter(o -> !o.startsWith("-Xshare:")).toList());
+    }
+
+    /**
+     * The DaemonSet's arguments (run --kubernetes) take the configuration from the API server; here it
+     * is the file in /etc/aod, with the same --host-root.
+     */
+    @Test
     void runsInThePodAndServesStatusAndMetrics() throws Exception {
         List<String> command = command("run", "--config", "/etc/aod/config.yaml", "--host-root", "/host");
-        try (CtrContainer agent = CtrContainer.start(engine, pod(), command, dir.resolve("agent.log"))) {
+        CtrContainer.Spec pod = pod();
+        try (CtrContainer agent = CtrContainer.start(engine, pod, command, dir.resolve("agent.log"))) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
                 assertThat(agent.isRunning()).as("agent running; its log:\n%s", agent.log()).isTrue();
@@ -145,25 +158,33 @@ class AgentImageIT {
                     .skip(1).map(l -> l.trim().split("\\s+")[0]).toList()) {
                 String procStatus = Files.readString(Path.of("/proc", pid, "status"));
                 assertThat(capabilities(procStatus, "CapEff")).as("effective capabilities of pid %s", pid)
-                        .isEqualTo(LeastPrivileged.mask(LeastPrivileged.names()));
+                        .isEqualTo(LeastPrivileged.mask(pod.capabilities()));
                 assertThat(capabilities(procStatus, "CapBnd")).as("bounding set of pid %s", pid)
-                        .isEqualTo(LeastPrivileged.mask(LeastPrivileged.names()));
+                        .isEqualTo(LeastPrivileged.mask(pod.capabilities()));
                 assertThat(procStatus).containsPattern("NoNewPrivs:\\s+1");
             }
 
             int exit = agent.stop(Duration.ofSeconds(60));
             assertThat(exit).as("exit status after SIGTERM (143: the JVM's for SIGTERM)").isIn(0, 143);
-            List<String> log = agent.log().lines().toList();
-            for (String line : log) {
+            List<String> messages = new ArrayList<>();
+            for (String line : agent.log().lines().toList()) {
                 JsonNode event = JSON.readTree(line);
                 assertThat(event.path("level").asText()).as(line).isNotEqualTo("ERROR");
+                messages.add(event.path("formattedMessage").asText());
             }
-            assertThat(log).anyMatch(l -> l.contains("watching;")).anyMatch(l -> l.contains("\"stopped\""));
+            assertThat(messages).as("the JSON log's messages, formatted").noneMatch(m -> m.isEmpty() || m.contains("{}"))
+                    .anyMatch(m -> m.startsWith("watching; bundles go to " + LeastPrivileged.DATA_DIR + "/")).contains("stopped");
         }
     }
 
     private static CtrContainer.Spec pod() {
-        return LeastPrivileged.pod(image, LeastPrivileged.names(), dir.resolve("data"), dir.resolve("config"));
+        return LeastPrivileged.pod(image, dir.resolve("data"), dir.resolve("config"));
+    }
+
+    /** What stands between the java executable and -jar. */
+    private static List<String> jvmOptions(List<String> command) {
+        int java = command.indexOf(command.stream().filter(a -> a.endsWith("/java")).findFirst().orElseThrow());
+        return command.subList(java + 1, command.indexOf("-jar"));
     }
 
     private static List<String> command(String... args) {

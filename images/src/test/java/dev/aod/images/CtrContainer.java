@@ -1,5 +1,13 @@
 package dev.aod.images;
 
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,14 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A container run with containerd's {@code ctr}, configured the way the kubelet's CRI would
- * configure the pod the chart describes: explicit capabilities on top of none, containerd's default
- * seccomp profile (RuntimeDefault), no new privileges, a read-only root file system and host mounts.
+ * A container run with containerd's {@code ctr}, configured the way the kubelet's CRI configures a
+ * pod's container ({@link #fromPod}): explicit capabilities on top of none, the seccomp profile, no
+ * new privileges, a read-only root file system, host namespaces and mounts.
  */
 final class CtrContainer implements AutoCloseable {
     /** containerd's default capability set (what a pod gets without {@code drop: [ALL]}). */
@@ -39,6 +48,77 @@ final class CtrContainer implements AutoCloseable {
         return new Spec(image);
     }
 
+    /**
+     * The (only) container of POD with IMAGE: its capabilities ({@code drop: [ALL]} and what it adds),
+     * seccomp profile, privilege escalation, read-only root file system, memory limit and environment
+     * (FIELD_REFS gives the values of {@code fieldRef}s), the pod's host network and PID namespace, its
+     * hostPath volumes as bind mounts (a node path in NODE_DIRS is that directory of the test's instead)
+     * and emptyDirs as tmpfs. Anything else is refused rather than left out.
+     */
+    static Spec fromPod(String image, PodSpec pod, Map<String, Path> nodeDirs, Map<String, String> fieldRefs) {
+        if (pod.getContainers().size() != 1 || pod.getInitContainers() != null && !pod.getInitContainers().isEmpty()) {
+            throw new IllegalArgumentException("one container and no init containers expected: " + pod);
+        }
+        Container c = pod.getContainers().get(0);
+        SecurityContext sc = c.getSecurityContext();
+        if (Boolean.TRUE.equals(sc.getPrivileged())) {
+            throw new IllegalArgumentException("a privileged container cannot run on this machine: its capability "
+                    + "bounding set lacks CAP_SYS_RESOURCE (see docs/images.md)");
+        }
+        if (sc.getRunAsUser() != null && sc.getRunAsUser() != 0L || pod.getSecurityContext() != null) {
+            throw new IllegalArgumentException("only root containers without a pod security context are supported");
+        }
+        Capabilities caps = sc.getCapabilities();
+        if (caps == null || !caps.getDrop().equals(List.of("ALL"))) {
+            throw new IllegalArgumentException("only capabilities with drop: [ALL] are supported: " + caps);
+        }
+        Spec spec = new Spec(image).capabilities(caps.getAdd());
+        String seccomp = sc.getSeccompProfile() == null ? "RuntimeDefault" : sc.getSeccompProfile().getType();
+        switch (seccomp) {
+            case "RuntimeDefault" -> { }
+            case "Unconfined" -> spec.seccompUnconfined();
+            default -> throw new IllegalArgumentException("seccomp profile " + seccomp + " is not supported");
+        }
+        if (!Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
+            spec.options.add("--allow-new-privs");
+        }
+        if (Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) {
+            spec.readOnlyRoot();
+        }
+        if (Boolean.TRUE.equals(pod.getHostNetwork())) {
+            spec.hostNetwork();
+        }
+        if (Boolean.TRUE.equals(pod.getHostPID())) {
+            spec.hostPid();
+        }
+        Quantity memory = c.getResources() == null || c.getResources().getLimits() == null ? null
+                : c.getResources().getLimits().get("memory");
+        if (memory != null) {
+            spec.memoryLimit(Quantity.getAmountInBytes(memory).longValueExact());
+        }
+        for (EnvVar e : c.getEnv()) {
+            String value = e.getValueFrom() == null ? e.getValue() : fieldRefs.get(e.getValueFrom().getFieldRef().getFieldPath());
+            if (value == null) {
+                throw new IllegalArgumentException("no value for " + e);
+            }
+            spec.options.addAll(List.of("--env", e.getName() + "=" + value));
+        }
+        for (VolumeMount m : c.getVolumeMounts()) {
+            Volume v = pod.getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no volume " + m.getName()));
+            if (v.getHostPath() != null) {
+                String path = v.getHostPath().getPath();
+                spec.bind(nodeDirs.containsKey(path) ? nodeDirs.get(path).toString() : path, m.getMountPath(),
+                        Boolean.TRUE.equals(m.getReadOnly()));
+            } else if (v.getEmptyDir() != null && v.getEmptyDir().getSizeLimit() != null) {
+                spec.tmpfs(m.getMountPath(), Quantity.getAmountInBytes(v.getEmptyDir().getSizeLimit()).longValueExact());
+            } else {
+                throw new IllegalArgumentException("volume " + v.getName() + " is not supported: " + v);
+            }
+        }
+        return spec;
+    }
+
     static final class Spec {
         private final String image;
         private final Set<String> capabilities = new LinkedHashSet<>();
@@ -54,21 +134,37 @@ final class CtrContainer implements AutoCloseable {
             return this;
         }
 
+        /** The capabilities added to none. */
+        List<String> capabilities() {
+            return List.copyOf(capabilities);
+        }
+
+        Spec withoutCapability(String name) {
+            capabilities.remove(name);
+            return this;
+        }
+
         Spec bind(String source, String target, boolean readOnly) {
             options.add("--mount");
             options.add("type=bind,src=" + source + ",dst=" + target + ",options=rbind:" + (readOnly ? "ro" : "rw"));
             return this;
         }
 
-        Spec tmpfs(String target) {
+        Spec tmpfs(String target, long bytes) {
             options.add("--mount");
-            options.add("type=tmpfs,src=tmpfs,dst=" + target + ",options=nosuid:nodev:mode=1777:size=67108864");
+            options.add("type=tmpfs,src=tmpfs,dst=" + target + ",options=nosuid:nodev:mode=1777:size=" + bytes);
             return this;
         }
 
         /** seccompProfile Unconfined instead of RuntimeDefault. */
         Spec seccompUnconfined() {
             seccomp = false;
+            return this;
+        }
+
+        /** seccompProfile RuntimeDefault: containerd's default profile. */
+        Spec seccompRuntimeDefault() {
+            seccomp = true;
             return this;
         }
 

@@ -1,14 +1,19 @@
 package dev.aod.images;
 
+import io.fabric8.kubernetes.api.model.PodSpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The agent's leastPrivileged profile: what the chart (and the operator's agent DaemonSet) grant
- * the agent container, reproduced with containerd for the tests. AgentCapabilitiesIT shows each
- * capability is needed for what its reason says; docs/images.md has the same table.
+ * The agent's leastPrivileged profile: the capabilities the chart (through the operator's agent
+ * DaemonSet) grants the agent container, with their bits and reasons, and that pod run with
+ * containerd. AgentCapabilitiesIT shows each capability is needed for what its reason says;
+ * docs/images.md has the same table.
  */
 final class LeastPrivileged {
     record Capability(String name, int bit, String why) {}
@@ -22,10 +27,10 @@ final class LeastPrivileged {
             new Capability("DAC_READ_SEARCH", 2, "read other users' 0400 files: /proc/PID/mountstats of a pod's "
                     + "process (the NFS statistics of its mount namespace)"));
 
-    /** The container's data directory: hostPath /var/lib/aod in the chart. */
+    /** The node's data directory (the chart's agent.hostDataDir), mounted at the same path in the pod. */
     static final String DATA_DIR = "/var/lib/aod";
+    /** Where the tests put the agent's configuration file; in a cluster the agent reads it from the API server. */
     static final String CONFIG_DIR = "/etc/aod";
-    static final long MEMORY_LIMIT = 256L << 20;
 
     private LeastPrivileged() {}
 
@@ -43,32 +48,33 @@ final class LeastPrivileged {
         return CAPABILITIES.stream().map(Capability::name).toList();
     }
 
+    /** The capability mask of NAMES, as /proc/PID/status shows it; each must be one of {@link #CAPABILITIES}. */
     static long mask(List<String> names) {
-        return CAPABILITIES.stream().filter(c -> names.contains(c.name())).mapToLong(c -> 1L << c.bit()).reduce(0, (a, b) -> a | b);
+        long mask = 0;
+        for (String name : names) {
+            mask |= 1L << CAPABILITIES.stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(name + " is not a capability of the profile")).bit();
+        }
+        return mask;
     }
 
     /**
-     * The agent pod of the profile with these capabilities: host network, own PID namespace, no new
-     * privileges, read-only root, RuntimeDefault seccomp (containerd's default profile), and the
-     * mounts the operator's DaemonSet gives it (tracefs read-only, /dev/kmsg, host /proc, /sys,
-     * /etc and /var/log read-only under /host, an emptyDir on /tmp).
+     * The agent's container in the pod the operator creates from the chart's defaults (profile
+     * leastPrivileged; {@link CtrContainer#fromPod}), with the test's DATADIR as the node's
+     * {@value #DATA_DIR} and its CONFIGDIR mounted read-only at {@value #CONFIG_DIR}.
      */
-    static CtrContainer.Spec pod(String image, List<String> capabilities, Path dataDir, Path configDir) {
-        return CtrContainer.spec(image)
-                .capabilities(capabilities)
-                .hostNetwork()
-                .readOnlyRoot()
-                .memoryLimit(MEMORY_LIMIT)
-                .bind(dataDir.toString(), DATA_DIR, false)
-                .bind(configDir.toString(), CONFIG_DIR, true)
-                .bind("/sys/kernel/btf", "/sys/kernel/btf", true)
-                .bind("/sys/fs/bpf", "/sys/fs/bpf", false)
-                .bind("/sys/kernel/tracing", "/sys/kernel/tracing", true)
-                .bind("/proc", "/host/proc", true)
-                .bind("/sys", "/host/sys", true)
-                .bind("/etc", "/host/etc", true)
-                .bind("/var/log", "/host/var/log", true)
-                .bind("/dev/kmsg", "/dev/kmsg", true)
-                .tmpfs("/tmp");
+    static CtrContainer.Spec pod(String image, Path dataDir, Path configDir) {
+        PodSpec pod = InstalledChart.render(Map.of()).agentPod();
+        return CtrContainer.fromPod(image, pod, Map.of(DATA_DIR, dataDir),
+                        Map.of("spec.nodeName", hostName(), "metadata.namespace", InstalledChart.NAMESPACE))
+                .bind(configDir.toString(), CONFIG_DIR, true);
+    }
+
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
