@@ -201,6 +201,30 @@ class ChartRenderTest {
     }
 
     @Test
+    void anUploadCredentialChangeRollsTheAgents() {
+        Map<String, String> base = agentPodAnnotations(azure("sv=1&sig=a"));
+        assertThat(base).containsKey("checksum/upload");
+
+        assertThat(agentPodAnnotations(azure("sv=1&sig=b"))).isNotEqualTo(base);
+        Map<String, Object> dashboardOff = azure("sv=1&sig=a");
+        dashboardOff.put("metrics", Map.of("dashboard", Map.of("enabled", false)));
+        assertThat(agentPodAnnotations(dashboardOff)).isEqualTo(base);
+        assertThat(agentPodAnnotations(Chart.values("agent.podAnnotations", Map.of("team", "storage"))))
+                .containsEntry("team", "storage").containsKey("checksum/upload");
+    }
+
+    private static Map<String, Object> azure(String sasToken) {
+        return Chart.values("defaultPolicy.enabled", true, "upload.target", "azureBlob",
+                "upload.azureBlob.accountUrl", ChartCases.AZURE_URL, "upload.azureBlob.sasToken", sasToken);
+    }
+
+    private static Map<String, String> agentPodAnnotations(Map<String, Object> values) {
+        OperatorConfig config = ChartSecurityTest.operatorConfig(Chart.render(values));
+        return AgentDaemonSet.desired(config, new AgentDaemonSet.Mounts(List.of(), List.of())).getSpec().getTemplate()
+                .getMetadata().getAnnotations();
+    }
+
+    @Test
     void theDashboardConfigMapIsLabelledForGrafanasSidecar() {
         ConfigMap dashboard = Chart.render(Chart.values()).one(ConfigMap.class, "aod-dashboard");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");

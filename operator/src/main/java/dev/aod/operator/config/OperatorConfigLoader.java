@@ -44,7 +44,7 @@ public final class OperatorConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("namespace", "agent", "events", "nodeStatus", "leaderElection",
             "policies", "http", "reconcileThreads", "shutdownTimeout", "resyncPeriod");
     private static final Set<String> AGENT_KEYS = Set.of("daemonSetName", "image", "imagePullPolicy", "imagePullSecrets",
-            "serviceAccountName", "securityProfile", "resources", "tolerations", "nodeSelector", "priorityClassName",
+            "serviceAccountName", "securityProfile", "resources", "tolerations", "nodeSelector", "podAnnotations", "priorityClassName",
             "hostDataDir", "args", "ownerDeployment", "config");
 
     private final Map<String, String> env;
@@ -200,6 +200,14 @@ public final class OperatorConfigLoader {
         } else {
             nodeSelector.put("kubernetes.io/os", "linux");
         }
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        if (a.has("podAnnotations")) {
+            if (!a.get("podAnnotations").isObject()) {
+                errors.add("agent.podAnnotations: must be a mapping of annotations to values");
+            } else {
+                a.get("podAnnotations").properties().forEach(e -> podAnnotations.put(e.getKey(), e.getValue().asText()));
+            }
+        }
         List<String> pullSecrets = strings(a, "agent.imagePullSecrets");
         List<String> args = a.has("args") ? strings(a, "agent.args") : List.of("run", "--kubernetes", "--host-root", "/host");
         String dataDir = string(a, "hostDataDir").orElse(DEFAULT_DATA_DIR);
@@ -216,6 +224,7 @@ public final class OperatorConfigLoader {
                 resources,
                 tolerations,
                 nodeSelector,
+                podAnnotations,
                 string(a, "priorityClassName").orElse(""),
                 dataDir,
                 args,
