@@ -22,6 +22,8 @@ final class Logging {
         Encoder<ILoggingEvent> encoder;
         if (format == Format.JSON) {
             JsonEncoder json = new JsonEncoder();
+            // "message" is the template ("probe {}"); "formattedMessage" says what happened.
+            json.setWithFormattedMessage(true);
             json.setWithArguments(false);
             json.setWithSequenceNumber(false);
             json.setWithNanoseconds(false);

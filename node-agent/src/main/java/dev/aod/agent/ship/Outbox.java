@@ -240,16 +240,18 @@ public final class Outbox implements ShippingState, AutoCloseable {
             if (pending.containsKey(name) || shipped.containsKey(name)) {
                 return;
             }
+            // Journaled before the shipping thread can see it: otherwise it could ship the bundle and drop
+            // its pending entry before that entry is written, which would then outlive the shipment.
+            try {
+                journal.addPending(new OutboxJournal.Pending(path, e.submittedAt));
+            } catch (IOException ex) {
+                log.error("outbox: cannot journal {} ({}); it is shipped in this run but a restart before then relies "
+                        + "on finding it in the bundle directory", name, ex.toString());
+            }
             enqueue(e);
             changed.signalAll();
         } finally {
             lock.unlock();
-        }
-        try {
-            journal.addPending(new OutboxJournal.Pending(path, e.submittedAt));
-        } catch (IOException ex) {
-            log.error("outbox: cannot journal {} ({}); it is shipped in this run but a restart before then relies on "
-                    + "finding it in the bundle directory", name, ex.toString());
         }
     }
 

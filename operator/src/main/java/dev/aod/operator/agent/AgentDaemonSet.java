@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -174,7 +175,7 @@ public final class AgentDaemonSet {
                     .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate()
                         .withNewMaxUnavailable("10%").endRollingUpdate().endUpdateStrategy()
                     .withNewTemplate()
-                        .withNewMetadata().withLabels(labels)
+                        .withNewMetadata().withLabels(labels).addToAnnotations(new TreeMap<>(a.podAnnotations()))
                             .addToAnnotations("kubectl.kubernetes.io/default-container", CONTAINER).endMetadata()
                         .withSpec(pod.build())
                     .endTemplate()

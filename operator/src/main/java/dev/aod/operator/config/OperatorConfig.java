@@ -32,6 +32,8 @@ public record OperatorConfig(
      * The agent DaemonSet and the node-level settings every node config starts from.
      *
      * @param nodeSelector nodes that run an agent; policies select among them
+     * @param podAnnotations annotations of the agent pods; a changed one rolls them (the chart's
+     *     checksum of the upload Secret it makes)
      * @param ownerDeployment the operator's Deployment, made owner of the DaemonSet so that
      *     uninstalling the operator removes the agents (empty: no owner)
      * @param baseConfig the AgentConfig every node's config starts from (no anomalies, no upload)
@@ -46,6 +48,7 @@ public record OperatorConfig(
             ResourceRequirements resources,
             List<Toleration> tolerations,
             Map<String, String> nodeSelector,
+            Map<String, String> podAnnotations,
             String priorityClassName,
             String hostDataDir,
             List<String> args,
@@ -56,6 +59,7 @@ public record OperatorConfig(
             imagePullSecrets = List.copyOf(imagePullSecrets);
             tolerations = List.copyOf(tolerations);
             nodeSelector = Map.copyOf(nodeSelector);
+            podAnnotations = Map.copyOf(podAnnotations);
             args = List.copyOf(args);
         }
     }

@@ -44,7 +44,7 @@ public final class OperatorConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("namespace", "agent", "events", "nodeStatus", "leaderElection",
             "policies", "http", "reconcileThreads", "shutdownTimeout", "resyncPeriod");
     private static final Set<String> AGENT_KEYS = Set.of("daemonSetName", "image", "imagePullPolicy", "imagePullSecrets",
-            "serviceAccountName", "securityProfile", "resources", "tolerations", "nodeSelector", "priorityClassName",
+            "serviceAccountName", "securityProfile", "resources", "tolerations", "nodeSelector", "podAnnotations", "priorityClassName",
             "hostDataDir", "args", "ownerDeployment", "config");
 
     private final Map<String, String> env;
@@ -190,16 +190,10 @@ public final class OperatorConfigLoader {
         } else {
             tolerations.add(new TolerationBuilder().withOperator("Exists").build());
         }
-        Map<String, String> nodeSelector = new LinkedHashMap<>();
-        if (a.has("nodeSelector")) {
-            if (!a.get("nodeSelector").isObject()) {
-                errors.add("agent.nodeSelector: must be a mapping of labels to values");
-            } else {
-                a.get("nodeSelector").properties().forEach(e -> nodeSelector.put(e.getKey(), e.getValue().asText()));
-            }
-        } else {
-            nodeSelector.put("kubernetes.io/os", "linux");
-        }
+        Map<String, String> nodeSelector = a.has("nodeSelector") ? stringMap(a, "nodeSelector", "labels")
+                : Map.of("kubernetes.io/os", "linux");
+        Map<String, String> podAnnotations = a.has("podAnnotations") ? stringMap(a, "podAnnotations", "annotations")
+                : Map.of();
         List<String> pullSecrets = strings(a, "agent.imagePullSecrets");
         List<String> args = a.has("args") ? strings(a, "agent.args") : List.of("run", "--kubernetes", "--host-root", "/host");
         String dataDir = string(a, "hostDataDir").orElse(DEFAULT_DATA_DIR);
@@ -216,11 +210,22 @@ public final class OperatorConfigLoader {
                 resources,
                 tolerations,
                 nodeSelector,
+                podAnnotations,
                 string(a, "priorityClassName").orElse(""),
                 dataDir,
                 args,
                 string(a, "ownerDeployment").orElse(""),
                 baseConfig(a.path("config")));
+    }
+
+    private Map<String, String> stringMap(JsonNode a, String key, String what) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (!a.get(key).isObject()) {
+            errors.add("agent." + key + ": must be a mapping of " + what + " to values");
+        } else {
+            a.get(key).properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        }
+        return map;
     }
 
     /**

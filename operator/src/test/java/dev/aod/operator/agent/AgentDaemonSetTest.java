@@ -50,6 +50,16 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void podAnnotationsGoOnThePodTemplate() throws Exception {
+        OperatorConfig config = OperatorConfigLoader.parse("agent: {image: aod-agent:1, podAnnotations: {checksum/upload: abc}}",
+                "t", Map.of());
+        DaemonSet ds = AgentDaemonSet.desired(config, new AgentDaemonSet.Mounts(List.of(), List.of()));
+
+        assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "checksum/upload", "abc", "kubectl.kubernetes.io/default-container", "agent"));
+    }
+
+    @Test
     void privilegedRunsPrivilegedInTheHostPidNamespace() throws Exception {
         DaemonSet ds = AgentDaemonSet.desired(config("privileged"), new AgentDaemonSet.Mounts(List.of(), List.of()));
         PodSpec pod = ds.getSpec().getTemplate().getSpec();

@@ -43,6 +43,7 @@ class OperatorConfigLoaderTest {
                   resources: {requests: {cpu: 100m, memory: 300Mi}, limits: {memory: 1Gi}}
                   tolerations: [{key: dedicated, operator: Equal, value: storage, effect: NoSchedule}]
                   nodeSelector: {kubernetes.io/os: linux, pool: storage}
+                  podAnnotations: {checksum/upload: abc}
                   priorityClassName: system-node-critical
                   hostDataDir: /data/aod
                   ownerDeployment: aod-operator
@@ -62,6 +63,7 @@ class OperatorConfigLoaderTest {
 
         assertThat(c.agent().securityProfile()).isEqualTo(SecurityProfile.PRIVILEGED);
         assertThat(c.agent().tolerations().get(0).getValue()).isEqualTo("storage");
+        assertThat(c.agent().podAnnotations()).containsExactly(Map.entry("checksum/upload", "abc"));
         assertThat(c.agent().baseConfig().pollInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(c.agent().baseConfig().capture().packetCapture().enabled()).isTrue();
         assertThat(c.events()).isEqualTo(new OperatorConfig.Events(Duration.ofDays(3), 500));
@@ -83,7 +85,7 @@ class OperatorConfigLoaderTest {
                 """, "test", Map.of()))
                 .isInstanceOfSatisfying(OperatorConfigLoader.InvalidOperatorConfigException.class, e -> assertThat(e.errors())
                         .contains("agent.colour: unknown key (known: args, config, daemonSetName, hostDataDir, image, "
-                                        + "imagePullPolicy, imagePullSecrets, nodeSelector, ownerDeployment, priorityClassName, "
+                                        + "imagePullPolicy, imagePullSecrets, nodeSelector, ownerDeployment, podAnnotations, priorityClassName, "
                                         + "resources, securityProfile, serviceAccountName, tolerations)",
                                 "agent.image: is required (or set AOD_AGENT_IMAGE)",
                                 "agent.securityProfile: must be privileged or leastPrivileged (got root)",
