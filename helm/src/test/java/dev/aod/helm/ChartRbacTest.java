@@ -66,7 +66,8 @@ class ChartRbacTest {
         assertThat(rules(chart.one(ClusterRole.class, "aod-agent").getRules())).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 "aod.dev/anomalypolicynodes", "create,delete,get",
                 "aod.dev/anomalypolicynodes/status", "patch",
-                "core/pods", "list")));
+                "core/pods", "list",
+                "core/persistentvolumes", "get")));
         assertThat(rules(chart.one(Role.class, "aod-agent").getRules())).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 "core/configmaps", "get,list,watch",
                 "aod.dev/anomalyevents", "create,get",

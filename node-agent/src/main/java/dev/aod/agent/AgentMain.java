@@ -202,12 +202,8 @@ public final class AgentMain {
         }
     }
 
-    /** In a container the host's /proc is mounted elsewhere and the host's mounts are those of its pid 1. */
     private static MountResolver mountResolver(HostPaths host) {
-        if (host.equals(HostPaths.REAL)) {
-            return MountResolver.system();
-        }
-        return new MountResolver(host.proc().resolve("fs/cifs/DebugData"), host.proc().resolve("1/mountinfo"),
+        return new MountResolver(host.proc().resolve("fs/cifs/DebugData"), host.mountTable("mountinfo"),
                 host.debugfs().resolve("sunrpc"), System::nanoTime);
     }
 

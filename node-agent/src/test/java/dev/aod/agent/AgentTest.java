@@ -47,12 +47,12 @@ class AgentTest {
 
     private void start(String anomalies) throws Exception {
         Files.createDirectories(host.resolve("proc/fs/cifs"));
-        Files.createDirectories(host.resolve("proc/self"));
+        Files.createDirectories(host.resolve("proc/1"));
         Files.createDirectories(host.resolve("etc"));
         Files.writeString(host.resolve("proc/fs/cifs/DebugData"), "Display Internal CIFS Data Structures for Debugging\n"
                 + "Mount options: vers=3.1.1,password=hunter2,uid=0\n");
         Files.writeString(host.resolve("proc/fs/cifs/Stats"), "Resources in use\nCIFS Session: 1\n");
-        Files.writeString(host.resolve("proc/self/mountinfo"), "36 25 0:32 / /mnt/smb rw - cifs //127.0.0.1/share rw\n");
+        Files.writeString(host.resolve("proc/1/mountinfo"), "36 25 0:32 / /mnt/smb rw - cifs //127.0.0.1/share rw\n");
         LoadedConfig loaded = ConfigLoader.parse("""
                 apiVersion: aod.dev/v1alpha1
                 kind: AgentConfig

@@ -25,10 +25,10 @@ public final class ActionCatalog {
                 "the cifs module is not loaded", t));
         add(new FileAction("open_files", "cifs/open_files.txt", host.proc().resolve("fs/cifs/open_files"),
                 "the cifs module is not loaded", t));
-        add(new FileAction("mounts", "mounts.txt", host.proc().resolve("self/mountinfo"), "", t));
+        add(new FileAction("mounts", "mounts.txt", host.mountTable("mountinfo"), "", t));
         add(new SmbinfoAction(host.proc(), t));
         add(new SyslogsAction(host.varLog(), t));
-        add(new FileAction("mountstats", "nfs/mountstats.txt", host.proc().resolve("self/mountstats"), "", t));
+        add(new FileAction("mountstats", "nfs/mountstats.txt", host.mountTable("mountstats"), "", t));
         add(CommandAction.of("nfsstat", "nfs/nfsstat.txt", t, "nfsstat", "-c", "-v"));
         add(new GlobAction("rpc_clients", "nfs/rpc-clients.txt", host.debugfs().resolve("sunrpc"),
                 List.of("rpc_clnt/*/info", "rpc_clnt/*/tasks", "rpc_xprt/*/info"),

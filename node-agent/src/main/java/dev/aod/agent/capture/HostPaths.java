@@ -10,6 +10,15 @@ public record HostPaths(Path proc, Path sys, Path etc, Path varLog) {
     public static final HostPaths REAL = new HostPaths(Path.of("/proc"), Path.of("/sys"), Path.of("/etc"),
             Path.of("/var/log"));
 
+    /**
+     * A mount table file (mountinfo, mountstats) of the host's mount namespace: the agent's own on
+     * the real host, else that of the mounted host's pid 1, since /proc/self of a mounted host /proc
+     * is the agent's container (or nothing, without the host's PID namespace).
+     */
+    public Path mountTable(String file) {
+        return proc.resolve(equals(REAL) ? "self" : "1").resolve(file);
+    }
+
     public Path debugfs() {
         return sys.resolve("kernel/debug");
     }

@@ -109,7 +109,7 @@ public final class KubernetesMode implements AutoCloseable {
         PodDirectory pods = new PodDirectory(client, settings.node(), TimeUnit.SECONDS.toNanos(30), System::nanoTime);
         CgroupResolver cgroups = host == null ? null
                 : new CgroupResolver(host.sys().resolve("fs/cgroup"), TimeUnit.SECONDS.toNanos(10));
-        VolumeAttribution volumes = host == null ? null : new VolumeAttribution(host.proc().resolve("1/mountinfo"),
+        VolumeAttribution volumes = host == null ? null : new VolumeAttribution(host.mountTable("mountinfo"),
                 name -> Optional.ofNullable(client.persistentVolumes().withName(name).get()),
                 TimeUnit.MINUTES.toNanos(5), System::nanoTime);
         events = new EventReporter(settings, queue, agent,

@@ -66,8 +66,8 @@ class CaptureRunnerTest {
     void fileActionsCopyProcFilesAndExplainAnAbsentOne(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("fs/cifs"));
         Files.writeString(proc.resolve("fs/cifs/Stats"), "Resources in use\nCIFS Session: 1\n");
-        Files.createDirectories(proc.resolve("self"));
-        Files.writeString(proc.resolve("self/mountinfo"), "36 25 0:32 / /mnt/smb rw - cifs //127.0.0.1/share rw\n");
+        Files.createDirectories(proc.resolve("1"));
+        Files.writeString(proc.resolve("1/mountinfo"), "36 25 0:32 / /mnt/smb rw - cifs //127.0.0.1/share rw\n");
         ActionCatalog catalog = new ActionCatalog(CaptureSettings.DEFAULTS, new HostPaths(proc, proc.resolve("sys"),
                 proc.resolve("etc"), proc.resolve("log")), new FlightRecorder(16), dev.aod.agent.detect.MonotonicClock.SYSTEM,
                 () -> null, () -> null, new VerboseSwitches(proc, dir.resolve(".verbose")));
