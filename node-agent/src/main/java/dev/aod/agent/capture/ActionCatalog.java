@@ -18,7 +18,10 @@ public final class ActionCatalog {
         Duration t = settings.actionTimeout();
         String since = "--since=-" + Math.max(1, settings.kernelLogWindow().toSeconds()) + "s";
         add(CommandAction.of("dmesg", "dmesg.txt", t, "dmesg", "--time-format=iso"));
-        add(CommandAction.of("journalctl", "journal.txt", t, "journalctl", "--no-pager", "--output=short-iso", since));
+        add(host.equals(HostPaths.REAL)
+                ? CommandAction.of("journalctl", "journal.txt", t, "journalctl", "--no-pager", "--output=short-iso", since)
+                : CommandAction.of("journalctl", "journal.txt", t, "journalctl", "--no-pager", "--output=short-iso", since,
+                        "--directory=" + host.varLog().resolve("journal")));
         add(new FileAction("debugdata", "cifs/DebugData.txt", host.proc().resolve("fs/cifs/DebugData"),
                 "the cifs module is not loaded", t));
         add(new FileAction("stats", "cifs/Stats.txt", host.proc().resolve("fs/cifs/Stats"),
@@ -26,7 +29,7 @@ public final class ActionCatalog {
         add(new FileAction("open_files", "cifs/open_files.txt", host.proc().resolve("fs/cifs/open_files"),
                 "the cifs module is not loaded", t));
         add(new FileAction("mounts", "mounts.txt", host.mountTable("mountinfo"), "", t));
-        add(new SmbinfoAction(host.proc(), t));
+        add(new SmbinfoAction(host, t));
         add(new SyslogsAction(host.varLog(), t));
         add(new FileAction("mountstats", "nfs/mountstats.txt", host.mountTable("mountstats"), "", t));
         add(CommandAction.of("nfsstat", "nfs/nfsstat.txt", t, "nfsstat", "-c", "-v"));

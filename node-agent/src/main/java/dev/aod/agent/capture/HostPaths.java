@@ -19,6 +19,11 @@ public record HostPaths(Path proc, Path sys, Path etc, Path varLog) {
         return proc.resolve(equals(REAL) ? "self" : "1").resolve(file);
     }
 
+    /** A path of the host's file system: itself on the real host, else through pid 1's root. */
+    public Path hostPath(String absolutePath) {
+        return equals(REAL) ? Path.of(absolutePath) : proc.resolve("1/root").resolve(absolutePath.replaceFirst("^/+", ""));
+    }
+
     public Path debugfs() {
         return sys.resolve("kernel/debug");
     }

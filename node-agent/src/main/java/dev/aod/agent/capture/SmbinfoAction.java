@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code smbinfo} for every SMB mount: the file information the server returns for the share root.
- * (AODv2 recorded only smbinfo's usage text.)
+ * {@code smbinfo} for every SMB mount of the host: the file information the server returns for the
+ * share root, reached through the host's pid 1 from a container. (AODv2 recorded only smbinfo's
+ * usage text.)
  */
-public record SmbinfoAction(Path procRoot, Duration timeout) implements CaptureAction {
+public record SmbinfoAction(HostPaths host, Duration timeout) implements CaptureAction {
 
     @Override
     public String name() {
@@ -25,7 +26,7 @@ public record SmbinfoAction(Path procRoot, Duration timeout) implements CaptureA
 
     @Override
     public int capture(CaptureContext context, Path out, Path err) throws Exception {
-        List<String> mounts = MountsOfType.of(procRoot.resolve("mounts"), Set.of("cifs", "smb3"));
+        List<String> mounts = MountsOfType.of(host.mountTable("mounts"), Set.of("cifs", "smb3"));
         if (mounts.isEmpty()) {
             throw new SkippedException("no SMB mount");
         }
@@ -35,7 +36,7 @@ public record SmbinfoAction(Path procRoot, Duration timeout) implements CaptureA
             for (String query : List.of("fileallinfo", "fsctl-getobjid")) {
                 Files.writeString(out, "== smbinfo " + query + " " + mount + "\n", StandardCharsets.UTF_8,
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                int rc = CommandAction.run(List.of("smbinfo", query, mount), out, err, each);
+                int rc = CommandAction.run(List.of("smbinfo", query, host.hostPath(mount).toString()), out, err, each);
                 worst = Math.max(worst, rc);
             }
         }

@@ -41,7 +41,8 @@ class ActionsTest {
         Files.writeString(root.resolve("sys/module/cifs/parameters/slow_rsp_threshold"), "1\n");
         Files.createDirectories(root.resolve("sys/kernel/debug/sunrpc/rpc_clnt/4"));
         Files.writeString(root.resolve("sys/kernel/debug/sunrpc/rpc_clnt/4/info"), "addr: 127.0.0.1\n");
-        Files.writeString(root.resolve("proc/mounts"), "sysfs /sys sysfs rw 0 0\n");
+        Files.createDirectories(root.resolve("proc/1"));
+        Files.writeString(root.resolve("proc/1/mounts"), "sysfs /sys sysfs rw 0 0\n");
     }
 
     private void task(String pid, String tid, String stat) throws Exception {
@@ -88,7 +89,7 @@ class ActionsTest {
 
     @Test
     void actionsThatDoNotApplyAreSkippedWithTheReason() throws Exception {
-        assertThat(run(new SmbinfoAction(host.proc(), T))).satisfies(r -> {
+        assertThat(run(new SmbinfoAction(host, T))).satisfies(r -> {
             assertThat(r.status()).isEqualTo(ActionResult.Status.SKIPPED);
             assertThat(r.error()).isEqualTo("no SMB mount");
             assertThat(r.file()).isNull();
