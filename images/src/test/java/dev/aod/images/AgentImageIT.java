@@ -5,7 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aod.api.v1alpha1.AnomalyPolicyNode;
+import dev.aod.api.v1alpha1.AnomalyPolicyNodeStatus;
+import dev.aod.api.v1alpha1.NodeConfig;
+import dev.aod.api.v1alpha1.ProbeStatus;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +191,73 @@ class AgentImageIT {
             assertThat(messages).as("the JSON log's messages, formatted").noneMatch(m -> m.isEmpty() || m.contains("{}"))
                     .anyMatch(m -> m.startsWith("watching; bundles go to " + LeastPrivileged.DATA_DIR + "/")).contains("stopped");
         }
+    }
+
+    /**
+     * The DaemonSet's own arguments ({@code run --kubernetes}) against Fabric8's mock API server with
+     * the chart installed: the agent reads its node's ConfigMap, runs it and reports in the policy's
+     * AnomalyPolicyNode. It finds the API server through Fabric8's environment variables instead of a
+     * service-account token, which the mock cannot check.
+     */
+    @Test
+    void runsTheDaemonSetsArgumentsAgainstTheApiServer() throws Exception {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        api.init(InetAddress.getByName("127.0.0.1"), 0);
+        try (KubernetesClient client = api.createClient()) {
+            InstalledChart chart = InstalledChart.render(Map.of());
+            chart.install(client);
+            String node = LeastPrivileged.nodeName();
+            int metricsPort = freePort();
+            client.resource(nodeConfig(node, metricsPort)).create();
+            List<String> command = new ArrayList<>(entrypoint);
+            command.addAll(chart.agentPod().getContainers().get(0).getArgs());
+            assertThat(command).contains("--kubernetes");
+            CtrContainer.Spec pod = pod().env("KUBERNETES_MASTER", "http://127.0.0.1:" + api.getPort())
+                    .env("KUBERNETES_AUTH_TRYKUBECONFIG", "false").env("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+
+            try (CtrContainer agent = CtrContainer.start(engine, pod, command, dir.resolve("agent-kubernetes.log"))) {
+                AnomalyPolicyNodeStatus status = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            assertThat(agent.isRunning()).as("agent running; its log:\n%s", agent.log()).isTrue();
+                            AnomalyPolicyNode apn = client.resources(AnomalyPolicyNode.class)
+                                    .withName(AnomalyPolicyNode.nameFor("it-policy", node)).get();
+                            return apn == null ? null : apn.getStatus();
+                        }, s -> s != null && s.configGeneration() != null && s.configGeneration() == 1);
+                assertThat(status.conditions()).filteredOn(c -> c.getType().equals(AnomalyPolicyNodeStatus.PROGRAMMED))
+                        .singleElement().satisfies(c -> assertThat(c.getStatus()).as(agent.log()).isEqualTo("True"));
+                assertThat(status.probes()).extracting(ProbeStatus::name).contains("smb-wire");
+                assertThat(status.kernelVersion()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
+                assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readyz"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                int exit = agent.stop(Duration.ofSeconds(60));
+                assertThat(exit).as("exit status after SIGTERM").isIn(0, 143);
+            }
+        } finally {
+            api.destroy();
+        }
+    }
+
+    /** The node's ConfigMap as the operator renders it for one policy with an SMB latency detector. */
+    private static ConfigMap nodeConfig(String node, int metricsPort) {
+        String config = """
+                apiVersion: aod.dev/v1alpha1
+                kind: AgentConfig
+                node: %s
+                outputDir: %s
+                capture:
+                  ftrace: {enabled: false}
+                metrics: {address: 0.0.0.0, port: %d}
+                anomalies:
+                  - {name: it-policy.latency-smb, policy: it-policy, type: latency, protocol: smb, mode: all, defaultThreshold: 20ms}
+                """.formatted(node, LeastPrivileged.DATA_DIR, metricsPort);
+        return new ConfigMapBuilder().withNewMetadata().withName(NodeConfig.configMapName(node))
+                .withNamespace(InstalledChart.NAMESPACE)
+                .addToAnnotations(NodeConfig.NODE_ANNOTATION, node)
+                .addToAnnotations(NodeConfig.GENERATION_ANNOTATION, "1")
+                .addToAnnotations(NodeConfig.POLICIES_ANNOTATION, "[{\"name\":\"it-policy\",\"uid\":\"uid-it\",\"generation\":1}]")
+                .endMetadata().addToData(NodeConfig.CONFIG_KEY, config).build();
     }
 
     private static CtrContainer.Spec pod() {

@@ -101,7 +101,7 @@ final class CtrContainer implements AutoCloseable {
             if (value == null) {
                 throw new IllegalArgumentException("no value for " + e);
             }
-            spec.options.addAll(List.of("--env", e.getName() + "=" + value));
+            spec.env(e.getName(), value);
         }
         for (VolumeMount m : c.getVolumeMounts()) {
             Volume v = pod.getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst()
@@ -165,6 +165,11 @@ final class CtrContainer implements AutoCloseable {
         /** seccompProfile RuntimeDefault: containerd's default profile. */
         Spec seccompRuntimeDefault() {
             seccomp = true;
+            return this;
+        }
+
+        Spec env(String name, String value) {
+            options.addAll(List.of("--env", name + "=" + value));
             return this;
         }
 

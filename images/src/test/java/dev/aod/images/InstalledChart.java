@@ -6,14 +6,22 @@ import dev.aod.operator.config.OperatorConfig;
 import dev.aod.operator.config.OperatorConfigLoader;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What {@code helm install aod ./helm/aod} puts on a cluster, rendered by Helm (helm-java) with
@@ -57,6 +65,21 @@ record InstalledChart(List<HasMetadata> objects, OperatorConfig config) {
 
     Deployment operator() {
         return one(Deployment.class, OPERATOR);
+    }
+
+    /** The chart's CRDs, its namespace and every object it renders, created in CLIENT's API server as Helm would. */
+    void install(KubernetesClient client) throws IOException {
+        try (Stream<Path> files = Files.list(chartDir().resolve("crds"))) {
+            for (Path file : files.sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    client.resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).create();
+                }
+            }
+        }
+        // with the label the API server gives every namespace (the mock does not)
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .addToLabels("kubernetes.io/metadata.name", NAMESPACE).endMetadata().build()).create();
+        objects().forEach(o -> client.resource(o).create());
     }
 
     /** The agent DaemonSet as the operator creates it. */

@@ -66,11 +66,12 @@ final class LeastPrivileged {
     static CtrContainer.Spec pod(String image, Path dataDir, Path configDir) {
         PodSpec pod = InstalledChart.render(Map.of()).agentPod();
         return CtrContainer.fromPod(image, pod, Map.of(DATA_DIR, dataDir),
-                        Map.of("spec.nodeName", hostName(), "metadata.namespace", InstalledChart.NAMESPACE))
+                        Map.of("spec.nodeName", nodeName(), "metadata.namespace", InstalledChart.NAMESPACE))
                 .bind(configDir.toString(), CONFIG_DIR, true);
     }
 
-    private static String hostName() {
+    /** The node name the pod gets (spec.nodeName): this host's name. */
+    static String nodeName() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {

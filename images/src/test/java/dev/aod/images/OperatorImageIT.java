@@ -7,14 +7,12 @@ import com.github.dockerjava.api.model.Capability;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
@@ -22,13 +20,11 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBu
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -44,7 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +129,7 @@ class OperatorImageIT {
         String tag = images.build("operator").tag();
         int httpPort = freePort();
         InstalledChart chart = InstalledChart.render(Map.of("operator.httpPort", httpPort));
-        install(chart);
+        chart.install(client);
         Deployment deployment = client.apps().deployments().inNamespace(NAMESPACE).withName(InstalledChart.OPERATOR).get();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container spec = pod.getContainers().get(0);
@@ -185,21 +180,6 @@ class OperatorImageIT {
         Long exit = operator.getDockerClient().inspectContainerCmd(operator.getContainerId()).exec()
                 .getState().getExitCodeLong();
         assertThat(exit).as("exit status after SIGTERM; log:\n%s", operator.getLogs()).isIn(0L, 143L);
-    }
-
-    /** The chart's CRDs, its namespace and every object it renders, created as Helm would. */
-    private void install(InstalledChart chart) throws IOException {
-        try (Stream<Path> files = Files.list(InstalledChart.chartDir().resolve("crds"))) {
-            for (Path file : files.sorted().toList()) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    client.resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).create();
-                }
-            }
-        }
-        // with the label the API server gives every namespace (the mock does not)
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-                .addToLabels("kubernetes.io/metadata.name", NAMESPACE).endMetadata().build()).create();
-        chart.objects().forEach(o -> client.resource(o).create());
     }
 
     /** The Deployment's container as the kubelet would run it (one replica), on the host's network. */
