@@ -45,5 +45,7 @@ final class Logging {
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.getLogger("libbpf").setLevel(Level.INFO);
+        // warns at every start that aod.dev is at v1alpha1, which the CRDs say already
+        context.getLogger("io.fabric8.kubernetes.client.utils.VersionUsageUtils").setLevel(Level.ERROR);
     }
 }
