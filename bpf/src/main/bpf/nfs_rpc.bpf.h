@@ -51,6 +51,8 @@ static __always_inline int nfs_req_start(__u64 task, __u16 command, __u32 clid)
 	struct nfs_req req = {};
 	__u32 *dev;
 
+	if (!gate_open(AOD_SRC_NFS_RPC))
+		return 0;
 	req.start_ns = bpf_ktime_get_ns();
 	req.clid = clid;
 	req.command = command;

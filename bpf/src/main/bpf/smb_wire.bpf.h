@@ -79,6 +79,8 @@ static __always_inline int smb_req_start(__u64 session_id, __u64 mid,
 	struct smb_req_key key = { .session_id = session_id, .mid = mid };
 	struct smb_req req = {};
 
+	if (!gate_open(AOD_SRC_SMB_WIRE))
+		return 0;
 	req.start_ns = bpf_ktime_get_ns();
 	req.tree_id = tree_id;
 	req.command = command;

@@ -41,6 +41,7 @@ class SmbWireIT {
         selftest = BpfObject.openResource(SmbWireIT.class, "aod_selftest.bpf.o");
         selftest.load();
         ring = RingBufferReader.open(selftest.map("events"));
+        gate(true);
         for (int command = 0; command < EventLayout.CMD_SLOTS; command++) {
             threshold(command, EventLayout.NO_THRESHOLD);
         }
@@ -138,6 +139,17 @@ class SmbWireIT {
     }
 
     @Test
+    void whileTheGateIsClosedNoRequestIsRecorded() {
+        gate(false);
+        threshold(SMB2_WRITE, 0);
+        enter(SESSION, 64, SMB2_WRITE, 5);
+        done(SESSION, 64);
+
+        assertThat(inflight()).isZero();
+        assertThat(ring.drain(batch)).isZero();
+    }
+
+    @Test
     void aResponseWithoutAKnownRequestIsIgnored() {
         threshold(SMB2_WRITE, 0);
         done(SESSION, 45);
@@ -155,6 +167,10 @@ class SmbWireIT {
         assertThat(ring.drain(batch)).isEqualTo(1);
         assertThat(batch.command(0)).isEqualTo(SMB2_WRITE);
         assertThat(inflight()).isEqualTo(1);
+    }
+
+    private void gate(boolean open) {
+        selftest.map("gates").putInt(EventLayout.SOURCE_SMB_WIRE, open ? 1 : 0);
     }
 
     private void threshold(int command, long ns) {

@@ -41,6 +41,11 @@ public final class BpfEventSource implements EventSource {
     static final String NFS_HUNG = "nfs-hung";
     private static final String[] DROP_REASONS = {"ringbuf_full", "inflight_full"};
     private static final int LOG_LINES = 20;
+    /** The source whose requests a probe starts or ends: its gate is closed while the probe is opened. */
+    private static final Map<String, Integer> GATED_SOURCE = Map.of(
+            ProbeDefinition.SMB_WIRE, EventLayout.SOURCE_SMB_WIRE,
+            ProbeDefinition.SMB_MID, EventLayout.SOURCE_SMB_WIRE,
+            ProbeDefinition.NFS_RPC, EventLayout.SOURCE_NFS_RPC);
     private static final int OPENING_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final KernelFacts kernel;
@@ -129,6 +134,12 @@ public final class BpfEventSource implements EventSource {
         if (toOpen.isEmpty()) {
             return;
         }
+        for (ProbeDefinition definition : toOpen) {
+            Integer gated = GATED_SOURCE.get(definition.name());
+            if (gated != null) {
+                setGate(gated, false);
+            }
+        }
         if (toOpen.stream().anyMatch(ProbeDefinition::vfs)) {
             kernel.forgetFunctions();
         }
@@ -168,6 +179,27 @@ public final class BpfEventSource implements EventSource {
         ProbeDefinition.ALL.forEach(d -> ordered.add(probes.get(d.name())));
         probes.clear();
         ordered.forEach(p -> probes.put(p.definition().name(), p));
+        openGates();
+    }
+
+    /**
+     * Lets the wire probes record requests once every probe that ends them is open: smb-wire with
+     * smb-mid (whose release hook ends echoes and requests that die in a reconnect), nfs-rpc. A
+     * request started while the programs were being attached one by one could end unseen and be
+     * reported hung by mistake.
+     */
+    private void openGates() {
+        setGate(EventLayout.SOURCE_SMB_WIRE, isAttached(ProbeDefinition.SMB_WIRE));
+        setGate(EventLayout.SOURCE_NFS_RPC, isAttached(ProbeDefinition.NFS_RPC));
+    }
+
+    private boolean isAttached(String probe) {
+        KernelProbe p = probes.get(probe);
+        return p != null && p.isAttached();
+    }
+
+    private void setGate(int source, boolean open) {
+        core.map("gates").putInt(source, open ? 1 : 0);
     }
 
     private boolean applicableNow(ProbeDefinition definition) {
