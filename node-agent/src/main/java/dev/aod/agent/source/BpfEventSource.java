@@ -191,6 +191,7 @@ public final class BpfEventSource implements EventSource {
     private void openGates() {
         setGate(EventLayout.SOURCE_SMB_WIRE, isAttached(ProbeDefinition.SMB_WIRE));
         setGate(EventLayout.SOURCE_NFS_RPC, isAttached(ProbeDefinition.NFS_RPC));
+        hung.smbMidAttached(isAttached(ProbeDefinition.SMB_MID));
     }
 
     private boolean isAttached(String probe) {
@@ -307,8 +308,11 @@ public final class BpfEventSource implements EventSource {
         if (wireProbe == null || !wireProbe.isAttached()) {
             return ProbeStatus.notApplicable(name, "it scans the requests in flight of " + wire + ", which is not attached");
         }
+        String unwatched = protocol == Protocol.SMB && !hung.watchesSessionlessSmbRequests()
+                ? "; not requests of session 0 (echo, negotiate, first session setup leg), whose end only smb-mid sees"
+                : "";
         return ProbeStatus.attached(name, "in-flight map scan", "requests of " + wire + " not completed after "
-                + limit.toMillis() + " ms, each reported once with its age");
+                + limit.toMillis() + " ms, each reported once with its age" + unwatched);
     }
 
     /** Events the kernel could not deliver, per probe and reason ({@code smb-wire.ringbuf_full}, …). */
