@@ -71,6 +71,18 @@ struct {
 	__type(value, struct smb_req_key);
 } smb_mids SEC(".maps");
 
+/*
+ * The struct mid_q_entry * that __release_mid is freeing on this CPU, noted by
+ * smb-mid on entry: cifs traces smb3_slow_rsp from inside it, and smb-session
+ * reads the mid's connection and issuer from it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} smb_releasing SEC(".maps");
+
 const struct smb_req *unused_smb_req __attribute__((unused));
 
 static __always_inline int smb_req_start(__u64 session_id, __u64 mid,
