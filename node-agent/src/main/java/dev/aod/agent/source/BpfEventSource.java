@@ -122,7 +122,7 @@ public final class BpfEventSource implements EventSource {
                 continue;
             }
             boolean reopen = current == null
-                    || (current.status().state() == ProbeStatus.State.NOT_APPLICABLE && applicableNow(definition))
+                    || (current.status().state() == ProbeStatus.State.NOT_APPLICABLE && applicableNow(definition, toOpen))
                     || (current.isAttached() && current.missesModule(kernel));
             if (reopen) {
                 if (current != null) {
@@ -140,9 +140,9 @@ public final class BpfEventSource implements EventSource {
                 setGate(gated, false);
             }
         }
-        if (toOpen.stream().anyMatch(ProbeDefinition::vfs)) {
-            kernel.forgetFunctions();
-        }
+        // Something is (re)opened because modules came since: smb-mid and the VFS probes check their
+        // functions against kallsyms, which must be read again.
+        kernel.forgetFunctions();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(toOpen.size(), OPENING_THREADS), r -> {
             Thread t = new Thread(r, "aod-probe-open");
             t.setDaemon(true);
@@ -203,12 +203,16 @@ public final class BpfEventSource implements EventSource {
         core.map("gates").putInt(source, open ? 1 : 0);
     }
 
-    private boolean applicableNow(ProbeDefinition definition) {
+    /** Whether a probe not applicable so far can be opened now; its requirement may be opened in the same pass. */
+    private boolean applicableNow(ProbeDefinition definition, List<ProbeDefinition> opening) {
         if (!definition.modules().stream().allMatch(kernel::hasModule)) {
             return false;
         }
-        KernelProbe required = definition.requires() == null ? null : probes.get(definition.requires());
-        return required == null || required.isAttached();
+        if (definition.requires() == null || opening.stream().anyMatch(d -> d.name().equals(definition.requires()))) {
+            return true;
+        }
+        KernelProbe required = probes.get(definition.requires());
+        return required != null && required.isAttached();
     }
 
     /** Why the configuration does not need a probe, or null when it does. */
