@@ -99,7 +99,7 @@ class SmbWireIT {
     @Test
     void anErrorCrossesWithItsStatusWhateverTheThreshold() {
         enter(SESSION, 44, SMB2_WRITE, 5);
-        selftest.program("smb_err").testRun(SESSION, 44, STATUS_ACCESS_DENIED, -13, SMB2_WRITE);
+        err(SESSION, 44, STATUS_ACCESS_DENIED, -13, SMB2_WRITE);
 
         assertThat(ring.drain(batch)).isEqualTo(1);
         assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_ERROR);
@@ -114,11 +114,11 @@ class SmbWireIT {
         threshold(SMB2_READ, 60_000_000_000L);
         threshold(SMB2_SESSION_SETUP, 60_000_000_000L);
         enter(SESSION, 60, SMB2_QUERY_DIRECTORY, 5);
-        selftest.program("smb_err").testRun(SESSION, 60, STATUS_NO_MORE_FILES, -61, SMB2_QUERY_DIRECTORY);
+        err(SESSION, 60, STATUS_NO_MORE_FILES, -61, SMB2_QUERY_DIRECTORY);
         enter(SESSION, 61, SMB2_READ, 5);
-        selftest.program("smb_err").testRun(SESSION, 61, STATUS_END_OF_FILE, -61, SMB2_READ);
+        err(SESSION, 61, STATUS_END_OF_FILE, -61, SMB2_READ);
         enter(SESSION, 62, SMB2_SESSION_SETUP, 0);
-        selftest.program("smb_err").testRun(SESSION, 62, STATUS_MORE_PROCESSING_REQUIRED, -5, SMB2_SESSION_SETUP);
+        err(SESSION, 62, STATUS_MORE_PROCESSING_REQUIRED, -5, SMB2_SESSION_SETUP);
 
         assertThat(ring.drain(batch)).as("only the listing's end, over its threshold").isEqualTo(1);
         assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_SLOW);
@@ -131,7 +131,7 @@ class SmbWireIT {
     @Test
     void theSameStatusOnAnotherCommandIsAnError() {
         enter(SESSION, 63, SMB2_WRITE, 5);
-        selftest.program("smb_err").testRun(SESSION, 63, STATUS_END_OF_FILE, -61, SMB2_WRITE);
+        err(SESSION, 63, STATUS_END_OF_FILE, -61, SMB2_WRITE);
 
         assertThat(ring.drain(batch)).isEqualTo(1);
         assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_ERROR);
@@ -179,6 +179,11 @@ class SmbWireIT {
 
     private void enter(long session, long mid, int command, int treeId) {
         selftest.program("smb_enter").testRun(session, mid, command, treeId);
+    }
+
+    /** smb3_cmd_err of a request: its NT status, the errno cifs mapped it to, and its command. */
+    private void err(long session, long mid, int status, int errno, int command) {
+        selftest.program("smb_err").testRun(session, mid, status, errno, command);
     }
 
     private void done(long session, long mid) {
