@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -164,8 +166,11 @@ public final class BpfEventSource implements EventSource {
                     return KernelProbe.open(definition, core, kernel);
                 }));
             }
+            Set<String> pending = new HashSet<>(opening.keySet());
             for (Map.Entry<String, Future<KernelProbe>> f : opening.entrySet()) {
                 probes.put(f.getKey(), f.getValue().get());
+                pending.remove(f.getKey());
+                openSettledGates(pending);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -179,19 +184,22 @@ public final class BpfEventSource implements EventSource {
         ProbeDefinition.ALL.forEach(d -> ordered.add(probes.get(d.name())));
         probes.clear();
         ordered.forEach(p -> probes.put(p.definition().name(), p));
-        openGates();
     }
 
     /**
-     * Lets the wire probes record requests once every probe that ends them is open: smb-wire with
-     * smb-mid (whose release hook ends echoes and requests that die in a reconnect), nfs-rpc. A
-     * request started while the programs were being attached one by one could end unseen and be
-     * reported hung by mistake.
+     * Lets a wire probe record requests once every probe that ends them is settled, without waiting
+     * for the VFS probes, which take longest to load: smb-wire with smb-mid (whose release hook ends
+     * echoes and requests that die in a reconnect), nfs-rpc. A request started while the programs
+     * were being attached one by one could end unseen and be reported hung by mistake.
      */
-    private void openGates() {
-        setGate(EventLayout.SOURCE_SMB_WIRE, isAttached(ProbeDefinition.SMB_WIRE));
-        setGate(EventLayout.SOURCE_NFS_RPC, isAttached(ProbeDefinition.NFS_RPC));
-        hung.smbMidAttached(isAttached(ProbeDefinition.SMB_MID));
+    private void openSettledGates(Set<String> pending) {
+        if (!pending.contains(ProbeDefinition.SMB_WIRE) && !pending.contains(ProbeDefinition.SMB_MID)) {
+            hung.smbMidAttached(isAttached(ProbeDefinition.SMB_MID));
+            setGate(EventLayout.SOURCE_SMB_WIRE, isAttached(ProbeDefinition.SMB_WIRE));
+        }
+        if (!pending.contains(ProbeDefinition.NFS_RPC)) {
+            setGate(EventLayout.SOURCE_NFS_RPC, isAttached(ProbeDefinition.NFS_RPC));
+        }
     }
 
     private boolean isAttached(String probe) {
