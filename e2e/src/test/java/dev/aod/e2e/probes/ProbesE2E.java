@@ -260,16 +260,13 @@ class ProbesE2E {
     @Test
     @Order(5)
     void smbErrorsCarryTheNtStatusAndErrno() throws Exception {
-        int mark = trace.mark();
-        guest.exec("""
+        List<TraceEvent> events = eventsOf("SMB error", () -> guest.exec("""
                 touch /mnt/denied/new-file
                 for m in smb smb-loose smb-nocache; do echo gone >/mnt/$m/removed-$m; done
                 rm /srv/smb/removed-*
                 sleep 1.5
                 for m in smb smb-loose smb-nocache; do cat /mnt/$m/removed-$m; done
-                """, COMMAND);
-        List<TraceEvent> events = settle(mark);
-        log.info("SMB error events:\n{}", lines(events));
+                """, COMMAND));
 
         assertThat(events).as("the [denied] share").anySatisfy(e -> {
             assertThat(e.is("smb-wire", "ERROR")).isTrue();
@@ -310,16 +307,13 @@ class ProbesE2E {
                 echo gone >/mnt/nfs/removed-4
                 echo gone >/mnt/nfs3/removed-3
                 """, COMMAND);
-        int mark = trace.mark();
-        guest.exec("""
+        List<TraceEvent> events = eventsOf("NFS error", () -> guest.exec("""
                 exec 3</mnt/nfs3/removed-3
                 rm /srv/nfs/removed-4 /srv/nfs/removed-3
                 echo 3 >/proc/sys/vm/drop_caches
                 cat /mnt/nfs/removed-4
                 cat <&3
-                """, COMMAND);
-        List<TraceEvent> events = settle(mark);
-        log.info("NFS error events:\n{}", lines(events));
+                """, COMMAND));
 
         // drop_caches leaves no dentry: the open goes by name and the server answers NFS4ERR_NOENT
         assertThat(events).as("NFSv4: the removed file's OPEN").anySatisfy(e -> {
@@ -562,14 +556,19 @@ class ProbesE2E {
 
     /** Writes (O_DSYNC) and reads back, caches dropped, 128 KiB on each /mnt/NAME under the netem delay; what crossed. */
     private static List<TraceEvent> slowedWritesAndReads(String what, String... mounts) throws InterruptedException {
-        int mark = trace.mark();
-        withNetem("""
+        return eventsOf(what, () -> withNetem("""
                 for m in %s; do
                     dd if=/dev/zero of=/mnt/$m/lat-$m bs=64k count=2 oflag=dsync status=none
                     echo 3 >/proc/sys/vm/drop_caches
                     dd if=/mnt/$m/lat-$m of=/dev/null bs=64k count=2 status=none
                 done
-                """.formatted(String.join(" ", mounts)));
+                """.formatted(String.join(" ", mounts))));
+    }
+
+    /** The events {@code fault} caused (logged), once the trace has caught up. */
+    private static List<TraceEvent> eventsOf(String what, Runnable fault) throws InterruptedException {
+        int mark = trace.mark();
+        fault.run();
         List<TraceEvent> events = settle(mark);
         log.info("{} events:\n{}", what, lines(events));
         return events;
