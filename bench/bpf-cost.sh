@@ -115,7 +115,11 @@ report() {
     }' "$work/before" "$work/after"
   echo
   echo "# fio throughput"
-  grep -h -E '^ *(read|write):' "$work"/fio-*.txt | sed 's/^ */# /'
+  local i=0 dir
+  for dir in "$@"; do
+    i=$((i + 1))
+    grep -h -E '^ *(read|write):' "$work/fio-$i.txt" | sed "s|^ *|# $dir |"
+  done
 }
 
 if [[ -n "$out" ]]; then

@@ -108,9 +108,31 @@ struct kref {
 	int			refcount;
 } __attribute__((preserve_access_index));
 
+/* the task that issued a mid, and its cgroup (the default hierarchy's) */
+struct kernfs_node {
+	__u64			id;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct kernfs_node	*kn;
+} __attribute__((preserve_access_index));
+
+struct css_set {
+	struct cgroup		*dfl_cgrp;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	int			pid;
+	int			tgid;
+	char			comm[16];
+	struct css_set		*cgroups;
+} __attribute__((preserve_access_index));
+
 struct mid_q_entry {
 	struct kref		refcount;
+	struct TCP_Server_Info	*server;
 	__u64			mid;
+	struct task_struct	*creator;
 	int			mid_state;
 } __attribute__((preserve_access_index));
 

@@ -32,6 +32,20 @@ struct {
 	__type(value, __u64);
 } thresholds SEC(".maps");
 
+/*
+ * Whether a source with requests in flight (SMB wire, NFS RPC) records new
+ * ones, per source: user space opens its gate only once every program that
+ * can end a request is attached. A request that started while one of them was
+ * still being attached could end unseen and stay in flight, to be reported
+ * hung by mistake.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, AOD_SOURCES);
+	__type(key, __u32);
+	__type(value, __u32);
+} gates SEC(".maps");
+
 /* Per-CPU drop counters, slot probe * AOD_DROP_REASONS + reason. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -64,6 +78,14 @@ static __always_inline bool is_slow(__u8 source, __u16 command, __u64 latency_ns
 	__u64 *threshold = bpf_map_lookup_elem(&thresholds, &slot);
 
 	return threshold && latency_ns >= *threshold;
+}
+
+static __always_inline bool gate_open(__u8 source)
+{
+	__u32 slot = source;
+	__u32 *open = bpf_map_lookup_elem(&gates, &slot);
+
+	return open && *open;
 }
 
 static __always_inline bool is_errno(long rc)

@@ -32,4 +32,15 @@ int nfsr_task_end(unsigned long long *ctx)
 	return nfs_req_end(key, BPF_CORE_READ(task, tk_status), nfs_xid_of(task));
 }
 
+/* (const struct rpc_rqst *rqst), when a task gets its slot and xid */
+SEC("tp_btf/xprt_reserve")
+int nfsr_reserve(unsigned long long *ctx)
+{
+	const struct rpc_rqst *rqst = (void *)ctx[0];
+	__u64 key = (__u64)BPF_CORE_READ(rqst, rq_task);
+
+	nfs_req_note_xid(key, bpf_ntohl(BPF_CORE_READ(rqst, rq_xid)));
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

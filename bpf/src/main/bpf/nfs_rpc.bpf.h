@@ -2,7 +2,9 @@
 /*
  * NFS RPC latency: an RPC task of the NFS program starts when it is first run
  * (rpc_task_begin, in the issuing task) and ends when it exits
- * (rpc_task_end, often in rpciod). Tasks are keyed by their address. The
+ * (rpc_task_end, often in rpciod). Tasks are keyed by their address; the xid
+ * is noted when the task gets its transport slot (xprt_reserve), so that a
+ * hung request is reported with it. The
  * command is the procedure's statistics index: NFSv4 procedures as
  * themselves, NFSv3 procedure p as NFS_V3_BASE + p.
  */
@@ -51,6 +53,8 @@ static __always_inline int nfs_req_start(__u64 task, __u16 command, __u32 clid)
 	struct nfs_req req = {};
 	__u32 *dev;
 
+	if (!gate_open(AOD_SRC_NFS_RPC))
+		return 0;
 	req.start_ns = bpf_ktime_get_ns();
 	req.clid = clid;
 	req.command = command;
@@ -102,7 +106,7 @@ out:
 	return 0;
 }
 
-/* The xid of a request in flight once known (retransmits), for hung reports. */
+/* The xid of a request in flight once known (slot reserved, retransmits), for hung reports. */
 static __always_inline struct nfs_req *nfs_req_note_xid(__u64 task, __u32 xid)
 {
 	struct nfs_req *req = bpf_map_lookup_elem(&nfs_inflight, &task);

@@ -46,8 +46,13 @@ SEC("fentry/__release_mid")
 int smbm_release_mid(unsigned long long *ctx)
 {
 	const struct mid_q_entry *mid;
+	__u32 zero = 0;
+	__u64 *releasing;
 
 	mid = (void *)(ctx[0] - bpf_core_field_offset(struct mid_q_entry, refcount));
+	releasing = bpf_map_lookup_elem(&smb_releasing, &zero);
+	if (releasing)
+		*releasing = (__u64)mid;
 	return smb_req_released((__u64)mid, BPF_CORE_READ(mid, mid_state));
 }
 

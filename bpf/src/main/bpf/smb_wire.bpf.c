@@ -19,8 +19,8 @@ int smb3_cmd_done(struct trace_event_raw_smb3_cmd_done_class *ctx)
 SEC("tracepoint/cifs/smb3_cmd_err")
 int smb3_cmd_err(struct trace_event_raw_smb3_cmd_err_class *ctx)
 {
-	return smb_req_end(ctx->sesid, ctx->mid, ctx->status, ctx->rc,
-			   AOD_KIND_ERROR);
+	return smb_req_failed(ctx->sesid, ctx->mid, ctx->cmd, ctx->status,
+			      ctx->rc);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

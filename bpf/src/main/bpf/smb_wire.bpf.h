@@ -29,6 +29,14 @@
 #define SMB2_FLAGS_RELATED_OPERATIONS	0x00000004
 #define SMB2_STATUS_PENDING		0x00000103
 
+/* SMB2 commands and NT statuses cifs takes for a normal end (see smb_status_ends_normally) */
+#define SMB2_SESSION_SETUP		1
+#define SMB2_READ			8
+#define SMB2_QUERY_DIRECTORY		14
+#define SMB2_STATUS_NO_MORE_FILES	0x80000006
+#define SMB2_STATUS_END_OF_FILE		0xc0000011
+#define SMB2_STATUS_MORE_PROCESSING_REQUIRED 0xc0000016
+
 #define SMB_EIO		5
 #define SMB_EAGAIN	11
 #define SMB_EHOSTDOWN	112
@@ -63,6 +71,18 @@ struct {
 	__type(value, struct smb_req_key);
 } smb_mids SEC(".maps");
 
+/*
+ * The struct mid_q_entry * that __release_mid is freeing on this CPU, noted by
+ * smb-mid on entry: cifs traces smb3_slow_rsp from inside it, and smb-session
+ * reads the mid's connection and issuer from it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} smb_releasing SEC(".maps");
+
 const struct smb_req *unused_smb_req __attribute__((unused));
 
 static __always_inline int smb_req_start(__u64 session_id, __u64 mid,
@@ -71,6 +91,8 @@ static __always_inline int smb_req_start(__u64 session_id, __u64 mid,
 	struct smb_req_key key = { .session_id = session_id, .mid = mid };
 	struct smb_req req = {};
 
+	if (!gate_open(AOD_SRC_SMB_WIRE))
+		return 0;
 	req.start_ns = bpf_ktime_get_ns();
 	req.tree_id = tree_id;
 	req.command = command;
@@ -125,6 +147,34 @@ static __always_inline int smb_req_end(__u64 session_id, __u64 mid,
 			     AOD_PROBE_SMB_WIRE);
 	bpf_map_delete_elem(&smb_inflight, &key);
 	return 0;
+}
+
+/*
+ * Statuses that smb3_cmd_err reports (every status but success is mapped to
+ * an errno) and cifs itself takes for a normal end of the command: the end of
+ * a directory listing, a read at the end of the file (0 bytes), the next leg
+ * of an NTLMSSP session setup.
+ */
+static __always_inline bool smb_status_ends_normally(__u16 command, __u32 status)
+{
+	switch (command) {
+	case SMB2_QUERY_DIRECTORY:
+		return status == SMB2_STATUS_NO_MORE_FILES;
+	case SMB2_READ:
+		return status == SMB2_STATUS_END_OF_FILE;
+	case SMB2_SESSION_SETUP:
+		return status == SMB2_STATUS_MORE_PROCESSING_REQUIRED;
+	}
+	return false;
+}
+
+/* smb3_cmd_err: a failure, or a normal end that is a completion like any other. */
+static __always_inline int smb_req_failed(__u64 session_id, __u64 mid,
+					  __u16 command, __u32 status, int rc)
+{
+	if (smb_status_ends_normally(command, status))
+		return smb_req_end(session_id, mid, status, 0, AOD_KIND_SLOW);
+	return smb_req_end(session_id, mid, status, rc, AOD_KIND_ERROR);
 }
 
 /* smb-mid, at the mid's allocation: what only the request header tells. */

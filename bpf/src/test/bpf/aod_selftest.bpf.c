@@ -35,12 +35,12 @@ int smb_done(struct bpf_raw_tracepoint_args *ctx)
 	return smb_req_end(ctx->args[0], ctx->args[1], 0, 0, AOD_KIND_SLOW);
 }
 
-/* args: session id, mid, NT status, errno */
+/* args: session id, mid, NT status, errno, command (as smb3_cmd_err) */
 SEC("raw_tp")
 int smb_err(struct bpf_raw_tracepoint_args *ctx)
 {
-	return smb_req_end(ctx->args[0], ctx->args[1], ctx->args[2],
-			   ctx->args[3], AOD_KIND_ERROR);
+	return smb_req_failed(ctx->args[0], ctx->args[1], ctx->args[4],
+			      ctx->args[2], ctx->args[3]);
 }
 
 /* smb-mid, args: session id, mid, mid address, connection id, flags */

@@ -97,6 +97,11 @@ public final class InflightLayout {
         return view(value).getLong(0);
     }
 
+    /** The session id of an SMB request's key. */
+    public static long smbSessionId(byte[] key) {
+        return view(key).getLong(SMB_KEY_SESSION_ID);
+    }
+
     /** The command of either value. */
     public static int command(byte[] value, boolean smb) {
         return Short.toUnsignedInt(view(value).getShort(smb ? SMB_COMMAND : NFS_COMMAND));

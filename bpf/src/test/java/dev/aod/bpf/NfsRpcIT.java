@@ -54,6 +54,17 @@ class NfsRpcIT {
     }
 
     @Test
+    void whileTheGateIsClosedNoTaskIsRecorded() {
+        selftest.gate(EventLayout.SOURCE_NFS_RPC, false);
+        selftest.threshold(EventLayout.SOURCE_NFS_RPC, NFS4_WRITE, 0);
+        selftest.run("nfs_start", TASK, NFS4_WRITE, CLIENT);
+
+        assertThat(selftest.entries("nfs_inflight")).isZero();
+        selftest.run("nfs_end", TASK, 0, 1);
+        assertThat(selftest.drain()).isEmpty();
+    }
+
+    @Test
     void aFastProcedureStaysInTheKernelAndAnUntrackedOneToo() {
         selftest.threshold(EventLayout.SOURCE_NFS_RPC, NFS4_WRITE, 60_000_000_000L);
         selftest.run("nfs_start", TASK, NFS4_WRITE, CLIENT);

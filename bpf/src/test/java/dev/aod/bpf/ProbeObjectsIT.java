@@ -58,7 +58,7 @@ class ProbeObjectsIT {
             assertThat(wire.programs().values()).extracting(BpfProgram::sectionName).containsExactlyInAnyOrder(
                     "tracepoint/cifs/smb3_cmd_enter", "tracepoint/cifs/smb3_cmd_done", "tracepoint/cifs/smb3_cmd_err");
             assertThat(rpc.programs().values()).extracting(BpfProgram::sectionName)
-                    .containsExactlyInAnyOrder("tp_btf/rpc_task_begin", "tp_btf/rpc_task_end");
+                    .containsExactlyInAnyOrder("tp_btf/rpc_task_begin", "tp_btf/rpc_task_end", "tp_btf/xprt_reserve");
         }
     }
 }

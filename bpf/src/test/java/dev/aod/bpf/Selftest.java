@@ -14,6 +14,8 @@ final class Selftest implements AutoCloseable {
         object = BpfObject.openResource(Selftest.class, "aod_selftest.bpf.o");
         object.load();
         ring = RingBufferReader.open(object.map("events"));
+        gate(EventLayout.SOURCE_SMB_WIRE, true);
+        gate(EventLayout.SOURCE_NFS_RPC, true);
         for (int source = 0; source < EventLayout.SOURCES; source++) {
             for (int command = 0; command < EventLayout.CMD_SLOTS; command++) {
                 threshold(source, command, EventLayout.NO_THRESHOLD);
@@ -23,6 +25,11 @@ final class Selftest implements AutoCloseable {
 
     void threshold(int source, int command, long ns) {
         object.map("thresholds").putLong(EventLayout.thresholdSlot(source, command), ns);
+    }
+
+    /** Opens or closes a source's gate (user space opens it once the programs ending its requests are attached). */
+    void gate(int source, boolean open) {
+        object.map("gates").putInt(source, open ? 1 : 0);
     }
 
     int run(String program, long... args) {

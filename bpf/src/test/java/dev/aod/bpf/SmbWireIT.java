@@ -21,6 +21,11 @@ class SmbWireIT {
     private static final long SESSION = 0x5eed_0000_0001L;
     private static final int STATUS_ACCESS_DENIED = 0xc0000022;
     private static final int SMB2_ECHO = 13;
+    private static final int SMB2_SESSION_SETUP = 1;
+    private static final int SMB2_QUERY_DIRECTORY = 14;
+    private static final int STATUS_NO_MORE_FILES = 0x80000006;
+    private static final int STATUS_END_OF_FILE = 0xc0000011;
+    private static final int STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
     private static final long MID_ADDRESS = 0xffff8880_12345600L;
     private static final int MID_REQUEST_ALLOCATED = 0x01;
     private static final int MID_RESPONSE_RECEIVED = 0x04;
@@ -36,6 +41,7 @@ class SmbWireIT {
         selftest = BpfObject.openResource(SmbWireIT.class, "aod_selftest.bpf.o");
         selftest.load();
         ring = RingBufferReader.open(selftest.map("events"));
+        gate(true);
         for (int command = 0; command < EventLayout.CMD_SLOTS; command++) {
             threshold(command, EventLayout.NO_THRESHOLD);
         }
@@ -93,13 +99,54 @@ class SmbWireIT {
     @Test
     void anErrorCrossesWithItsStatusWhateverTheThreshold() {
         enter(SESSION, 44, SMB2_WRITE, 5);
-        selftest.program("smb_err").testRun(SESSION, 44, STATUS_ACCESS_DENIED, -13);
+        err(SESSION, 44, STATUS_ACCESS_DENIED, -13, SMB2_WRITE);
 
         assertThat(ring.drain(batch)).isEqualTo(1);
         assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_ERROR);
         assertThat(batch.status(0)).isEqualTo(STATUS_ACCESS_DENIED);
         assertThat(batch.error(0)).isEqualTo(-13);
         assertThat(batch.command(0)).isEqualTo(SMB2_WRITE);
+    }
+
+    @Test
+    void statusesCifsTakesForANormalEndAreCompletionsNotErrors() {
+        threshold(SMB2_QUERY_DIRECTORY, 0);
+        threshold(SMB2_READ, 60_000_000_000L);
+        threshold(SMB2_SESSION_SETUP, 60_000_000_000L);
+        enter(SESSION, 60, SMB2_QUERY_DIRECTORY, 5);
+        err(SESSION, 60, STATUS_NO_MORE_FILES, -61, SMB2_QUERY_DIRECTORY);
+        enter(SESSION, 61, SMB2_READ, 5);
+        err(SESSION, 61, STATUS_END_OF_FILE, -61, SMB2_READ);
+        enter(SESSION, 62, SMB2_SESSION_SETUP, 0);
+        err(SESSION, 62, STATUS_MORE_PROCESSING_REQUIRED, -5, SMB2_SESSION_SETUP);
+
+        assertThat(ring.drain(batch)).as("only the listing's end, over its threshold").isEqualTo(1);
+        assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_SLOW);
+        assertThat(batch.command(0)).isEqualTo(SMB2_QUERY_DIRECTORY);
+        assertThat(batch.status(0)).isEqualTo(STATUS_NO_MORE_FILES);
+        assertThat(batch.error(0)).isZero();
+        assertThat(inflight()).isZero();
+    }
+
+    @Test
+    void theSameStatusOnAnotherCommandIsAnError() {
+        enter(SESSION, 63, SMB2_WRITE, 5);
+        err(SESSION, 63, STATUS_END_OF_FILE, -61, SMB2_WRITE);
+
+        assertThat(ring.drain(batch)).isEqualTo(1);
+        assertThat(batch.kind(0)).isEqualTo(EventLayout.KIND_ERROR);
+        assertThat(batch.error(0)).isEqualTo(-61);
+    }
+
+    @Test
+    void whileTheGateIsClosedNoRequestIsRecorded() {
+        gate(false);
+        threshold(SMB2_WRITE, 0);
+        enter(SESSION, 64, SMB2_WRITE, 5);
+        done(SESSION, 64);
+
+        assertThat(inflight()).isZero();
+        assertThat(ring.drain(batch)).isZero();
     }
 
     @Test
@@ -122,12 +169,21 @@ class SmbWireIT {
         assertThat(inflight()).isEqualTo(1);
     }
 
+    private void gate(boolean open) {
+        selftest.map("gates").putInt(EventLayout.SOURCE_SMB_WIRE, open ? 1 : 0);
+    }
+
     private void threshold(int command, long ns) {
         selftest.map("thresholds").putLong(EventLayout.thresholdSlot(EventLayout.SOURCE_SMB_WIRE, command), ns);
     }
 
     private void enter(long session, long mid, int command, int treeId) {
         selftest.program("smb_enter").testRun(session, mid, command, treeId);
+    }
+
+    /** smb3_cmd_err of a request: its NT status, the errno cifs mapped it to, and its command. */
+    private void err(long session, long mid, int status, int errno, int command) {
+        selftest.program("smb_err").testRun(session, mid, status, errno, command);
     }
 
     private void done(long session, long mid) {

@@ -1,12 +1,12 @@
 package dev.aod.e2e;
 
+import dev.aod.e2e.guest.AgentJar;
 import dev.aod.e2e.guest.E2ePaths;
 import dev.aod.e2e.guest.GuestImage;
 import dev.aod.e2e.guest.GuestVm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,6 @@ import java.util.stream.Stream;
  * {@code /host/<case>/config.yaml}, {@code agent.log}, and the output directory {@code out/}.
  */
 final class GuestAgent implements AutoCloseable {
-    private static final Path AGENT_JAR = Path.of(System.getProperty("aod.agent.jar",
-            E2ePaths.moduleDir().resolve("../node-agent/target/aod-agent.jar").toString()));
-
     private final GuestVm guest;
     private final String name;
     private final Path hostDir;
@@ -40,12 +37,7 @@ final class GuestAgent implements AutoCloseable {
 
     /** Copies the agent jar onto the share once per guest; the guest sees it as /host/agent/aod-agent.jar. */
     static void install(GuestVm guest) throws IOException {
-        if (!Files.isRegularFile(AGENT_JAR)) {
-            throw new IllegalStateException(AGENT_JAR + " is missing: build node-agent first (mvn -pl node-agent -am package)");
-        }
-        Path target = guest.shareDir().resolve("agent/aod-agent.jar");
-        Files.createDirectories(target.getParent());
-        Files.copy(AGENT_JAR, target, StandardCopyOption.REPLACE_EXISTING);
+        AgentJar.install(guest);
     }
 
     /** Starts the agent with {@code config} (an AODv2 config.yaml whose output goes to /host/&lt;name&gt;/out) and waits until it watches. */
@@ -75,10 +67,10 @@ final class GuestAgent implements AutoCloseable {
         }
         guest.run("""
                 cd /host/%1$s
-                %2$s setsid java -XX:TieredStopAtLevel=1 -Xshare:auto -jar /host/agent/aod-agent.jar \
-                    %3$s >/host/%1$s/agent.log 2>&1 </dev/null &
+                %2$s setsid %3$s \
+                    %4$s >/host/%1$s/agent.log 2>&1 </dev/null &
                 echo $! >/host/%1$s/agent.pid
-                """.formatted(name, env, args), Duration.ofSeconds(30));
+                """.formatted(name, env, AgentJar.JAVA, args), Duration.ofSeconds(30));
         agent.awaitLog("watching;", timeout);
         return agent;
     }

@@ -30,9 +30,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "trace", description = "Load the kernel probes for a configuration and print their events as they "
         + "arrive: what crosses from the kernel (errors, completions over a threshold, session trouble) and the "
-        + "hung requests found, without detection or capture.")
+        + "hung requests found, without detection or capture. A probe whose module is loaded later attaches then "
+        + "(its new state is printed like the first).")
 final class TraceCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How often the probes are checked against the modules loaded, as the agent's housekeeping does. */
+    private static final long REFRESH_NS = 2_000_000_000L;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     @Spec
@@ -82,8 +85,16 @@ final class TraceCommand implements Callable<Integer> {
             long deadline = seconds > 0 ? System.nanoTime() + seconds * 1_000_000_000L : Long.MAX_VALUE;
             long pollMs = Math.max(10, loaded.config().pollInterval().toMillis());
             EventBatch batch = new EventBatch(1024);
+            long nextRefresh = System.nanoTime() + REFRESH_NS;
             try {
                 while (System.nanoTime() < deadline) {
+                    if (System.nanoTime() >= nextRefresh) {
+                        nextRefresh = System.nanoTime() + REFRESH_NS;
+                        List<ProbeStatus> before = probes;
+                        probes = source.refresh();
+                        probes.stream().filter(p -> !before.contains(p)).forEach(p -> err.println("probe " + p));
+                        err.flush();
+                    }
                     batch.clear();
                     int n = source.poll(batch);
                     List<Event> events = new ArrayList<>(n);

@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +43,11 @@ public final class BpfEventSource implements EventSource {
     static final String NFS_HUNG = "nfs-hung";
     private static final String[] DROP_REASONS = {"ringbuf_full", "inflight_full"};
     private static final int LOG_LINES = 20;
+    /** The source whose requests a probe starts or ends: its gate is closed while the probe is opened. */
+    private static final Map<String, Integer> GATED_SOURCE = Map.of(
+            ProbeDefinition.SMB_WIRE, EventLayout.SOURCE_SMB_WIRE,
+            ProbeDefinition.SMB_MID, EventLayout.SOURCE_SMB_WIRE,
+            ProbeDefinition.NFS_RPC, EventLayout.SOURCE_NFS_RPC);
     private static final int OPENING_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final KernelFacts kernel;
@@ -117,7 +124,7 @@ public final class BpfEventSource implements EventSource {
                 continue;
             }
             boolean reopen = current == null
-                    || (current.status().state() == ProbeStatus.State.NOT_APPLICABLE && applicableNow(definition))
+                    || (current.status().state() == ProbeStatus.State.NOT_APPLICABLE && applicableNow(definition, toOpen))
                     || (current.isAttached() && current.missesModule(kernel));
             if (reopen) {
                 if (current != null) {
@@ -129,9 +136,15 @@ public final class BpfEventSource implements EventSource {
         if (toOpen.isEmpty()) {
             return;
         }
-        if (toOpen.stream().anyMatch(ProbeDefinition::vfs)) {
-            kernel.forgetFunctions();
+        for (ProbeDefinition definition : toOpen) {
+            Integer gated = GATED_SOURCE.get(definition.name());
+            if (gated != null) {
+                setGate(gated, false);
+            }
         }
+        // Something is (re)opened because modules came since: smb-mid and the VFS probes check their
+        // functions against kallsyms, which must be read again.
+        kernel.forgetFunctions();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(toOpen.size(), OPENING_THREADS), r -> {
             Thread t = new Thread(r, "aod-probe-open");
             t.setDaemon(true);
@@ -153,8 +166,11 @@ public final class BpfEventSource implements EventSource {
                     return KernelProbe.open(definition, core, kernel);
                 }));
             }
+            Set<String> pending = new HashSet<>(opening.keySet());
             for (Map.Entry<String, Future<KernelProbe>> f : opening.entrySet()) {
                 probes.put(f.getKey(), f.getValue().get());
+                pending.remove(f.getKey());
+                openSettledGates(pending);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,12 +186,41 @@ public final class BpfEventSource implements EventSource {
         ordered.forEach(p -> probes.put(p.definition().name(), p));
     }
 
-    private boolean applicableNow(ProbeDefinition definition) {
+    /**
+     * Lets a wire probe record requests once every probe that ends them is settled, without waiting
+     * for the VFS probes, which take longest to load: smb-wire with smb-mid (whose release hook ends
+     * echoes and requests that die in a reconnect), nfs-rpc. A request started while the programs
+     * were being attached one by one could end unseen and be reported hung by mistake.
+     */
+    private void openSettledGates(Set<String> pending) {
+        if (!pending.contains(ProbeDefinition.SMB_WIRE) && !pending.contains(ProbeDefinition.SMB_MID)) {
+            hung.smbMidAttached(isAttached(ProbeDefinition.SMB_MID));
+            setGate(EventLayout.SOURCE_SMB_WIRE, isAttached(ProbeDefinition.SMB_WIRE));
+        }
+        if (!pending.contains(ProbeDefinition.NFS_RPC)) {
+            setGate(EventLayout.SOURCE_NFS_RPC, isAttached(ProbeDefinition.NFS_RPC));
+        }
+    }
+
+    private boolean isAttached(String probe) {
+        KernelProbe p = probes.get(probe);
+        return p != null && p.isAttached();
+    }
+
+    private void setGate(int source, boolean open) {
+        core.map("gates").putInt(source, open ? 1 : 0);
+    }
+
+    /** Whether a probe not applicable so far can be opened now; its requirement may be opened in the same pass. */
+    private boolean applicableNow(ProbeDefinition definition, List<ProbeDefinition> opening) {
         if (!definition.modules().stream().allMatch(kernel::hasModule)) {
             return false;
         }
-        KernelProbe required = definition.requires() == null ? null : probes.get(definition.requires());
-        return required == null || required.isAttached();
+        if (definition.requires() == null || opening.stream().anyMatch(d -> d.name().equals(definition.requires()))) {
+            return true;
+        }
+        KernelProbe required = probes.get(definition.requires());
+        return required != null && required.isAttached();
     }
 
     /** Why the configuration does not need a probe, or null when it does. */
@@ -275,8 +320,11 @@ public final class BpfEventSource implements EventSource {
         if (wireProbe == null || !wireProbe.isAttached()) {
             return ProbeStatus.notApplicable(name, "it scans the requests in flight of " + wire + ", which is not attached");
         }
+        String unwatched = protocol == Protocol.SMB && !hung.watchesSessionlessSmbRequests()
+                ? "; not requests of session 0 (echo, negotiate, first session setup leg), whose end only smb-mid sees"
+                : "";
         return ProbeStatus.attached(name, "in-flight map scan", "requests of " + wire + " not completed after "
-                + limit.toMillis() + " ms, each reported once with its age");
+                + limit.toMillis() + " ms, each reported once with its age" + unwatched);
     }
 
     /** Events the kernel could not deliver, per probe and reason ({@code smb-wire.ringbuf_full}, …). */

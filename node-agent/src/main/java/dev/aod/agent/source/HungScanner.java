@@ -24,6 +24,10 @@ import java.util.Set;
  * command and issuer. The limit of a protocol is the lowest {@code after} of its hung anomalies.
  * SMB2 CHANGE_NOTIFY waits for changes by design and is watched only when named.
  *
+ * <p>Without the smb-mid probe, SMB requests of session 0 (echoes, negotiates, the first leg of a
+ * session setup, whose response brings the session id) are not watched: only smb-mid's release
+ * hook sees them end.
+ *
  * <p>Entries older than {@link #STALE} are removed: a request whose end the kernel never reported
  * (the smb-mid probe not attached, a task restarted after its end) would otherwise stay forever.
  */
@@ -58,6 +62,7 @@ final class HungScanner {
     private final Table nfs;
     private final Watch smbWatch = new Watch();
     private final Watch nfsWatch = new Watch();
+    private boolean smbMidAttached = true;
     private long intervalNs = IDLE_SCAN_NS;
     private long lastScanNs = Long.MIN_VALUE;
 
@@ -103,6 +108,15 @@ final class HungScanner {
         return config.anomalies(HungSpec.class).stream().anyMatch(s -> s.operations().contains(operation));
     }
 
+    /** Whether smb-mid is attached: it ends the SMB requests that smb-wire's tracepoints cannot. */
+    void smbMidAttached(boolean attached) {
+        smbMidAttached = attached;
+    }
+
+    boolean watchesSessionlessSmbRequests() {
+        return smbMidAttached;
+    }
+
     /** The limit of a protocol, or null when no hung anomaly watches it. */
     Duration limit(Protocol protocol) {
         long ns = (protocol == Protocol.SMB ? smbWatch : nfsWatch).limitNs;
@@ -118,15 +132,16 @@ final class HungScanner {
         lastScanNs = nowNs;
         List<Event> found = new ArrayList<>();
         if (smb != null) {
-            scan(smb, smbWatch, true, nowNs, found);
+            scan(smb, smbWatch, true, !smbMidAttached, nowNs, found);
         }
         if (nfs != null) {
-            scan(nfs, nfsWatch, false, nowNs, found);
+            scan(nfs, nfsWatch, false, false, nowNs, found);
         }
         return found;
     }
 
-    private static void scan(Table table, Watch watch, boolean smb, long nowNs, List<Event> found) {
+    private static void scan(Table table, Watch watch, boolean smb, boolean skipSessionless, long nowNs,
+            List<Event> found) {
         Set<ByteBuffer> present = new HashSet<>();
         for (BpfMap.Entry entry : table.entries()) {
             long started = InflightLayout.startNs(entry.value());
@@ -135,8 +150,9 @@ final class HungScanner {
             ByteBuffer id = ByteBuffer.allocate(entry.key().length + 8).put(entry.key()).putLong(started).flip();
             present.add(id);
             int command = InflightLayout.command(entry.value(), smb);
-            if (age >= watch.limitNs && command < watch.commands.length && watch.commands[command]
-                    && watch.reported.add(id)) {
+            boolean watched = command < watch.commands.length && watch.commands[command]
+                    && !(skipSessionless && InflightLayout.smbSessionId(entry.key()) == 0);
+            if (age >= watch.limitNs && watched && watch.reported.add(id)) {
                 found.add(smb ? InflightLayout.smbHung(entry.key(), entry.value(), nowNs)
                         : InflightLayout.nfsHung(entry.value(), nowNs));
             }

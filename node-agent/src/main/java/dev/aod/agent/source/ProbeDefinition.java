@@ -66,7 +66,7 @@ public record ProbeDefinition(
                     EventLayout.PROBE_SMB_VFS, true, null, true,
                     "latency and return codes of the cifs file, inode, address space and super operations"),
             new ProbeDefinition(NFS_RPC, "nfs_rpc", Protocol.NFS, List.of("nfs"), List.of(),
-                    List.of("sunrpc/rpc_task_begin", "sunrpc/rpc_task_end"),
+                    List.of("sunrpc/rpc_task_begin", "sunrpc/rpc_task_end", "sunrpc/xprt_reserve"),
                     EventLayout.PROBE_NFS_RPC, false, null, false,
                     "latency of every NFSv4 and NFSv3 procedure with xid and RPC client; errors"),
             new ProbeDefinition(NFS_SESSION, "nfs_session", Protocol.NFS, List.of("nfs"), List.of(),

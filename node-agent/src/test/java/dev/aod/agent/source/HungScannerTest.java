@@ -23,6 +23,7 @@ class HungScannerTest {
     private static final long S = 1_000_000_000L;
     private static final int SMB2_WRITE = 9;
     private static final int SMB2_CHANGE_NOTIFY = 15;
+    private static final int SMB2_ECHO = 13;
     private static final int NFS4_READ = 1;
 
     private final FakeTable smb = new FakeTable();
@@ -49,6 +50,19 @@ class HungScannerTest {
             assertThat(e.tgid()).isEqualTo(1234);
         });
         assertThat(scanner.scan(120 * S)).as("reported once").isEmpty();
+    }
+
+    @Test
+    void withoutSmbMidRequestsOfSessionZeroAreNotWatchedSinceTheirEndIsNeverSeen() {
+        scanner.configure(config(hung(Protocol.SMB, Duration.ofSeconds(5))));
+        scanner.smbMidAttached(false);
+        smb.put(smbKey(0, 42), smbValue(100 * S, SMB2_ECHO, 0, "kworker/0:2"));
+        smb.put(smbKey(0x77, 43), smbValue(100 * S, SMB2_WRITE, 0x3, "dd"));
+
+        assertThat(scanner.scan(106 * S)).extracting(Event::requestId).containsExactly(43L);
+
+        scanner.smbMidAttached(true);
+        assertThat(scanner.scan(107 * S)).extracting(Event::requestId).containsExactly(42L);
     }
 
     @Test
