@@ -30,11 +30,17 @@ public record CaptureSettings(
      * The cifs/nfs/sunrpc trace systems recorded continuously into a bounded per-CPU buffer of a
      * tracefs instance of AOD's own, snapshotted into the bundle on trigger.
      */
-    public record Ftrace(boolean enabled, int bufferSizeKb, List<String> systems) {
-        public static final Ftrace DEFAULTS = new Ftrace(true, 2048, List.of("cifs", "nfs", "nfs4", "sunrpc"));
+    public record Ftrace(boolean enabled, int bufferSizeKb, List<String> systems, List<String> exclude) {
+        /**
+         * The NFS server's events of the sunrpc system (svc*, the server's caches) are left out: they
+         * tell nothing about the client, and on a node that also serves NFS they cost each request.
+         */
+        public static final Ftrace DEFAULTS = new Ftrace(true, 2048, List.of("cifs", "nfs", "nfs4", "sunrpc"),
+                List.of("sunrpc/svc*", "sunrpc/cache_entry_*"));
 
         public Ftrace {
             systems = List.copyOf(systems);
+            exclude = List.copyOf(exclude);
         }
     }
 

@@ -106,6 +106,16 @@ final class ConfigNode {
         return Optional.of(node.asText());
     }
 
+    /** A string that matches {@code pattern} as a whole; {@code shape} says what that is in the error. */
+    Optional<String> pattern(java.util.regex.Pattern pattern, String shape) {
+        Optional<String> s = string();
+        if (s.isPresent() && !pattern.matcher(s.get()).matches()) {
+            error("must be " + shape);
+            return Optional.empty();
+        }
+        return s;
+    }
+
     Optional<String> requiredString() {
         if (!isPresent()) {
             error("is required");

@@ -107,7 +107,7 @@ public final class ConfigWriter {
                 "flightRecorder", Units.formatDuration(c.flightRecorder()),
                 "minFreeSpace", Units.formatSize(c.minFreeBytes()),
                 "ftrace", map("enabled", c.ftrace().enabled(), "bufferSizeKb", c.ftrace().bufferSizeKb(),
-                        "systems", c.ftrace().systems()),
+                        "systems", c.ftrace().systems(), "exclude", c.ftrace().exclude()),
                 "packetCapture", map("enabled", c.packetCapture().enabled(), "ports", c.packetCapture().ports(),
                         "rotateSize", Units.formatSize(c.packetCapture().rotateBytes()),
                         "rotateFiles", c.packetCapture().rotateFiles(), "snapLength", c.packetCapture().snapLength()),

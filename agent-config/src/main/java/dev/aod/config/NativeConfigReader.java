@@ -34,6 +34,7 @@ final class NativeConfigReader {
     private static final List<String> TYPES = List.of("latency", "error", "hung", "session");
     private static final List<String> MODES = List.of("all", "trackonly", "excludeonly");
     private static final List<String> FTRACE_SYSTEMS = List.of("cifs", "smb3", "nfs", "nfs4", "sunrpc");
+    private static final Pattern FTRACE_EVENT_GLOB = Pattern.compile("[a-z0-9_]+/[a-z0-9_*?]+");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
     static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
     /** The detectors keep the last minCount timestamps per mount: this bounds their memory (~120 KiB). */
@@ -363,14 +364,20 @@ final class NativeConfigReader {
         CaptureSettings.Ftrace ftrace = d.ftrace();
         ConfigNode f = c.get("ftrace");
         if (f.requireMap()) {
-            f.allowOnly(ConfigNode.keys("enabled", "bufferSizeKb", "systems"));
+            f.allowOnly(ConfigNode.keys("enabled", "bufferSizeKb", "systems", "exclude"));
             List<String> systems = new ArrayList<>();
             for (ConfigNode s : f.get("systems").items()) {
                 s.oneOf(FTRACE_SYSTEMS, false).ifPresent(systems::add);
             }
+            List<String> exclude = new ArrayList<>();
+            for (ConfigNode e : f.get("exclude").items()) {
+                e.pattern(FTRACE_EVENT_GLOB, "<system>/<event>, the event a name or a glob (sunrpc/svc*)")
+                        .ifPresent(exclude::add);
+            }
             ftrace = new CaptureSettings.Ftrace(f.get("enabled").bool().orElse(ftrace.enabled()),
                     f.get("bufferSizeKb").integer(64, 1 << 20).map(Long::intValue).orElse(ftrace.bufferSizeKb()),
-                    f.get("systems").isPresent() ? systems : ftrace.systems());
+                    f.get("systems").isPresent() ? systems : ftrace.systems(),
+                    f.get("exclude").isPresent() ? exclude : ftrace.exclude());
         }
         CaptureSettings.PacketCapture pcap = d.packetCapture();
         ConfigNode pc = c.get("packetCapture");

@@ -63,7 +63,7 @@ class NativeConfigReaderTest {
               actionTimeout: 20s
               kernelLogWindow: 15m
               flightRecorder: 30s
-              ftrace: {enabled: false, bufferSizeKb: 1024, systems: [cifs]}
+              ftrace: {enabled: false, bufferSizeKb: 1024, systems: [cifs], exclude: [cifs/smb3_cmd_*]}
               packetCapture: {enabled: true, ports: [445], rotateSize: 8MiB, rotateFiles: 3, snapLength: 256}
               verbose: {cifsFyi: true, rpcDebug: false, duration: 20s}
             retention: {interval: 30s, maxAge: 36h, maxTotalSize: 1GiB}
@@ -102,6 +102,7 @@ class NativeConfigReaderTest {
         assertThat(s.events()).containsExactly(SessionEvent.RETRANSMIT);
         assertThat(c.capture().packetCapture().rotateBytes()).isEqualTo(8L << 20);
         assertThat(c.capture().ftrace().systems()).containsExactly("cifs");
+        assertThat(c.capture().ftrace().exclude()).containsExactly("cifs/smb3_cmd_*");
         assertThat(c.capture().verbose().cifsFyi()).isTrue();
         assertThat(c.retention().maxAge()).isEqualTo(Duration.ofHours(36));
         assertThat(c.retention().maxTotalBytes()).isEqualTo(1L << 30);
@@ -158,7 +159,7 @@ class NativeConfigReaderTest {
                     type: session
                     protocol: nfs
                     events: [reconnect]
-                capture: {maxConcurrentBundles: 0, packetCapture: {rotateSize: lots}}
+                capture: {maxConcurrentBundles: 0, packetCapture: {rotateSize: lots}, ftrace: {exclude: [svc_xprt_*]}}
                 upload: {directory: {path: /d}, s3: {bucket: b}}
                 """,
                 "pollInterval: must be a duration such as 250ms, 5s, 10m, 2h or 2d (got 100)",
@@ -172,6 +173,7 @@ class NativeConfigReaderTest {
                 "anomalies[3].events[0]: must be one of retransmit, rpc_timeout",
                 "capture.maxConcurrentBundles: must be between 1 and 16 (got 0)",
                 "capture.packetCapture.rotateSize: must be a size such as 512KiB, 200MiB or 1GiB (got \"lots\")",
+                "capture.ftrace.exclude[0]: must be <system>/<event>, the event a name or a glob (sunrpc/svc*) (got \"svc_xprt_*\")",
                 "upload: needs exactly one of directory, azureBlob, s3 (got directory and s3)");
     }
 

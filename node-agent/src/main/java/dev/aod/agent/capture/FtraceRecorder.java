@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +49,34 @@ public final class FtraceRecorder implements AutoCloseable {
         for (String system : settings.systems()) {
             Path enable = instance.resolve("events").resolve(system).resolve("enable");
             if (!enabled.contains(system) && Files.exists(enable)) {
-                Files.writeString(enable, "1");
+                enable(system);
                 enabled.add(system);
                 log.info("ftrace: recording trace system {} into {} ({} KiB per CPU)", system, instance,
                         settings.bufferSizeKb());
             }
         }
         return List.copyOf(enabled);
+    }
+
+    /** Switches on a system's events, but those {@code exclude} names: one by one, so none is recorded even briefly. */
+    private void enable(String system) throws IOException {
+        Path events = instance.resolve("events").resolve(system);
+        List<Pattern> excluded = settings.exclude().stream().filter(x -> x.startsWith(system + "/"))
+                .map(x -> Pattern.compile(Pattern.quote(x.substring(system.length() + 1)).replace("*", "\\E.*\\Q")
+                        .replace("?", "\\E.\\Q")))
+                .toList();
+        if (excluded.isEmpty()) {
+            Files.writeString(events.resolve("enable"), "1");
+            return;
+        }
+        try (Stream<Path> each = Files.list(events)) {
+            for (Path event : each.filter(e -> Files.exists(e.resolve("enable"))).toList()) {
+                String name = event.getFileName().toString();
+                if (excluded.stream().noneMatch(p -> p.matcher(name).matches())) {
+                    Files.writeString(event.resolve("enable"), "1");
+                }
+            }
+        }
     }
 
     public synchronized List<String> enabledSystems() {
@@ -67,7 +90,8 @@ public final class FtraceRecorder implements AutoCloseable {
             throw new IOException("no trace system is recorded: none of " + settings.systems() + " exists on this kernel");
         }
         try (OutputStream o = Files.newOutputStream(out); InputStream in = Files.newInputStream(instance.resolve("trace"))) {
-            o.write(("# AOD ftrace window: systems " + systems + ", " + settings.bufferSizeKb()
+            o.write(("# AOD ftrace window: systems " + systems + (settings.exclude().isEmpty() ? ""
+                    : " without " + settings.exclude()) + ", " + settings.bufferSizeKb()
                     + " KiB per CPU, oldest entries overwritten\n").getBytes(StandardCharsets.UTF_8));
             in.transferTo(o);
         }

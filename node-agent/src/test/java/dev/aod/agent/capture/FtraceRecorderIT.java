@@ -24,7 +24,8 @@ class FtraceRecorderIT {
     void recordsIntoItsOwnInstanceAndSnapshotsWithoutConsuming() throws Exception {
         assumeTrue(new UnixSystem().getUid() == 0, "tracefs instances need root");
         Path tracefs = Tracefs.ensureMounted();
-        FtraceRecorder recorder = new FtraceRecorder(tracefs, new CaptureSettings.Ftrace(true, 256, List.of("cifs", "sched")));
+        FtraceRecorder recorder = new FtraceRecorder(tracefs, new CaptureSettings.Ftrace(true, 256, List.of("cifs", "sched"),
+                List.of("sched/sched_switch", "sched/sched_stat_*", "cifs/smb3_*")));
         try {
             recorder.start();
             assertThat(recorder.enabledSystems()).containsExactly("sched");
@@ -34,8 +35,14 @@ class FtraceRecorderIT {
             recorder.snapshot(dir.resolve("one.txt"));
             recorder.snapshot(dir.resolve("two.txt"));
 
-            assertThat(Files.readString(dir.resolve("one.txt"))).startsWith("# AOD ftrace window: systems [sched]")
-                    .contains("sched_");
+            String window = Files.readString(dir.resolve("one.txt"));
+            assertThat(window).startsWith("# AOD ftrace window: systems [sched] without [sched/sched_switch, ");
+            assertThat(window.substring(window.indexOf('\n'))).as("the events after the header")
+                    .contains("sched_wakeup:").doesNotContain("sched_switch:", "sched_stat_");
+            assertThat(Files.readString(tracefs.resolve("instances/aod/events/sched/sched_switch/enable")).strip())
+                    .as("an excluded event").isEqualTo("0");
+            assertThat(Files.readString(tracefs.resolve("instances/aod/events/sched/sched_wakeup/enable")).strip())
+                    .as("the rest of its system").isEqualTo("1");
             assertThat(Files.size(dir.resolve("two.txt"))).as("reading the window does not consume it")
                     .isGreaterThan(Files.size(dir.resolve("one.txt")) / 2);
             assertThat(tracefs.resolve("tracing_on")).as("the host's main buffer is not touched").exists();
@@ -54,7 +61,7 @@ class FtraceRecorderIT {
         assumeTrue(new UnixSystem().getUid() == 0, "tracefs instances need root");
         Path tracefs = Tracefs.ensureMounted();
         Files.createDirectories(tracefs.resolve("instances/aod"));
-        FtraceRecorder recorder = new FtraceRecorder(tracefs, new CaptureSettings.Ftrace(true, 128, List.of("sched")));
+        FtraceRecorder recorder = new FtraceRecorder(tracefs, new CaptureSettings.Ftrace(true, 128, List.of("sched"), List.of()));
         try {
             recorder.start();
             assertThat(bufferKb(tracefs)).isBetween(128, 144);
