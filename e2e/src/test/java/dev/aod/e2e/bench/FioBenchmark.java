@@ -2,13 +2,13 @@ package dev.aod.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aod.e2e.guest.AgentJar;
 import dev.aod.e2e.guest.E2ePaths;
 import dev.aod.e2e.guest.GuestImage;
 import dev.aod.e2e.guest.GuestVm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +27,16 @@ import java.util.Map;
  */
 public final class FioBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String AGENT_JVM =
+    static final String AGENT_JVM =
             "-XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 "
                     + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto";
+
+    /** For the small reads of agent state in a guest whose two emulated CPUs the agent's start may fill. */
+    private static final Duration GUEST_POLL = Duration.ofSeconds(60);
+    private static final List<String> MOUNTS = List.of(System.getProperty("mounts", "smb,nfs").split(","));
+    private static final List<String> MODES = List.of(System.getProperty("modes", "rate,full").split(","));
+    /** The realistic policy records the ftrace window, as the defaults do; -DrealisticFtrace=false shows its cost. */
+    private static final boolean REALISTIC_FTRACE = Boolean.parseBoolean(System.getProperty("realisticFtrace", "true"));
 
     /** Lets the agent's JIT and start-up work finish before measuring. */
     private static final Duration SETTLE = Duration.ofSeconds(Integer.getInteger("settleSeconds", 15));
@@ -49,14 +56,11 @@ public final class FioBenchmark {
         List<Run> runs = new ArrayList<>();
         Map<String, double[]> probeCost;
         try (GuestVm guest = GuestVm.boot(GuestImage.ensureBuilt(), share, Duration.ofMinutes(5))) {
-            Files.createDirectories(share.resolve("agent"));
-            Files.copy(Path.of(System.getProperty("aod.agent.jar",
-                    E2ePaths.moduleDir().resolve("../node-agent/target/aod-agent.jar").toString())),
-                    share.resolve("agent/aod-agent.jar"), StandardCopyOption.REPLACE_EXISTING);
+            AgentJar.install(guest);
             Files.writeString(share.resolve("realistic.yaml"), config(false));
             Files.writeString(share.resolve("flagged.yaml"), config(true));
-            for (String mount : List.of("smb", "nfs")) {
-                for (String mode : List.of("rate", "full")) {
+            for (String mount : MOUNTS) {
+                for (String mode : MODES) {
                     for (int round = 0; round < rounds; round++) {
                         List<Setup> order = new ArrayList<>(List.of(Setup.values()));
                         java.util.Collections.rotate(order, round);
@@ -79,22 +83,25 @@ public final class FioBenchmark {
     private static Run run(GuestVm guest, String mount, String mode, Setup setup, int round, int seconds, int rate)
             throws Exception {
         String pid = "";
+        String logName = String.format(Locale.ROOT, "%s-%s-%s-%d.log", mount, mode, setup.name().toLowerCase(Locale.ROOT), round);
+        Path agentLog = guest.shareDir().resolve("logs").resolve(logName);
         if (setup != Setup.NONE) {
+            Files.createDirectories(agentLog.getParent());
             String conf = setup == Setup.REALISTIC ? "realistic" : "flagged";
             guest.run("rm -rf /tmp/aod-bench; mkdir -p /tmp/aod-bench; setsid java " + AGENT_JVM
-                    + " -jar /host/agent/aod-agent.jar run --config /host/" + conf + ".yaml >/tmp/aod-bench/agent.log 2>&1 "
+                    + " -jar /host/agent/aod-agent.jar run --config /host/" + conf + ".yaml >/host/logs/" + logName + " 2>&1 "
                     + "</dev/null & echo $! >/tmp/aod-bench/pid", Duration.ofSeconds(30));
-            pid = guest.run("cat /tmp/aod-bench/pid", Duration.ofSeconds(10)).strip();
+            pid = guest.run("cat /tmp/aod-bench/pid", GUEST_POLL).strip();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!guest.run("cat /tmp/aod-bench/agent.log", Duration.ofSeconds(10)).contains("watching;")) {
+            while (!Files.readString(agentLog).contains("watching;")) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("agent did not start:\n" + guest.run("cat /tmp/aod-bench/agent.log", Duration.ofSeconds(10)));
+                    throw new IllegalStateException("agent did not start:\n" + Files.readString(agentLog));
                 }
                 Thread.sleep(500);
             }
             Thread.sleep(SETTLE.toMillis());
         }
-        long cpuBefore = setup == Setup.NONE ? 0 : cpuTicks(guest, pid);
+        long cpuBefore = setup == Setup.NONE ? 0 : cpuTicks(guest, pid, agentLog);
         String fio = guest.run(String.format(Locale.ROOT, "fio --name=bench --directory=/mnt/%s --rw=randrw --rwmixread=50 "
                 + "--bs=4k --size=16m --direct=1 --ioengine=psync --numjobs=1 --time_based --runtime=%d %s "
                 + "--output-format=json", mount, seconds, mode.equals("rate") ? "--rate_iops=" + rate : ""),
@@ -108,8 +115,8 @@ public final class FioBenchmark {
         long anomalies = 0;
         long bundles = 0;
         if (setup != Setup.NONE) {
-            cpu = (cpuTicks(guest, pid) - cpuBefore) / 100.0;
-            rss = Long.parseLong(guest.run("awk '/VmHWM/ {print $2}' /proc/" + pid + "/status", Duration.ofSeconds(10)).strip());
+            cpu = (cpuTicks(guest, pid, agentLog) - cpuBefore) / 100.0;
+            rss = Long.parseLong(guest.run("awk '/VmHWM/ {print $2}' /proc/" + pid + "/status", GUEST_POLL).strip());
             String status = guest.run("busybox wget -qO- http://127.0.0.1:9464/status", Duration.ofSeconds(20));
             JsonNode st = JSON.readTree(status);
             for (JsonNode d : st.get("drops")) {
@@ -117,15 +124,21 @@ public final class FioBenchmark {
             }
             anomalies = st.get("counts").get("anomalies").asLong();
             bundles = st.get("counts").get("bundles").asLong();
-            guest.run("kill -TERM " + pid + "; for i in $(seq 1 300); do kill -0 " + pid
-                    + " 2>/dev/null || exit 0; sleep 0.1; done", Duration.ofMinutes(1));
+            guest.run("kill -TERM " + pid + "; for i in $(seq 1 600); do kill -0 " + pid
+                    + " 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL " + pid
+                    + "; echo 'the agent did not stop within 60 s of SIGTERM' >&2; exit 1", Duration.ofMinutes(2));
         }
         guest.run("rm -f /mnt/" + mount + "/bench.*", Duration.ofMinutes(1));
         return new Run(mount, mode, setup, round, iops, ops, cpu, rss, drops, anomalies, bundles);
     }
 
-    private static long cpuTicks(GuestVm guest, String pid) {
-        String[] f = guest.run("cat /proc/" + pid + "/stat", Duration.ofSeconds(10)).strip().split(" ");
+    private static long cpuTicks(GuestVm guest, String pid, Path agentLog) throws IOException {
+        var stat = guest.exec("cat /proc/" + pid + "/stat", GUEST_POLL);
+        if (stat.exitCode() != 0) {
+            throw new IllegalStateException("the agent (pid " + pid + ") is gone; its log " + agentLog + ":\n"
+                    + Files.readString(agentLog));
+        }
+        String[] f = stat.stdout().strip().split(" ");
         return Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
@@ -133,11 +146,11 @@ public final class FioBenchmark {
     private static Map<String, double[]> probeCost(GuestVm guest, int seconds) throws Exception {
         guest.run("setsid java " + AGENT_JVM + " -jar /host/agent/aod-agent.jar run --config /host/flagged.yaml "
                 + ">/tmp/aod-bench/agent.log 2>&1 </dev/null & echo $! >/tmp/aod-bench/pid", Duration.ofSeconds(30));
-        String pid = guest.run("cat /tmp/aod-bench/pid", Duration.ofSeconds(10)).strip();
-        while (!guest.run("cat /tmp/aod-bench/agent.log", Duration.ofSeconds(10)).contains("watching;")) {
+        String pid = guest.run("cat /tmp/aod-bench/pid", GUEST_POLL).strip();
+        while (!guest.run("cat /tmp/aod-bench/agent.log", GUEST_POLL).contains("watching;")) {
             Thread.sleep(500);
         }
-        guest.run("sysctl -qw kernel.bpf_stats_enabled=1", Duration.ofSeconds(10));
+        guest.run("sysctl -qw kernel.bpf_stats_enabled=1", GUEST_POLL);
         try {
             for (String mount : List.of("smb", "nfs")) {
                 guest.run(String.format(Locale.ROOT, "fio --name=bench --directory=/mnt/%s --rw=randrw --bs=4k --size=16m "
@@ -154,7 +167,7 @@ public final class FioBenchmark {
             }
             return cost;
         } finally {
-            guest.run("sysctl -qw kernel.bpf_stats_enabled=0; kill -TERM " + pid, Duration.ofSeconds(10));
+            guest.run("sysctl -qw kernel.bpf_stats_enabled=0; kill -TERM " + pid, GUEST_POLL);
         }
     }
 
@@ -164,7 +177,7 @@ public final class FioBenchmark {
      * space and is counted, with a minCount no window reaches, so the steady state is measured, not
      * bundle-making.
      */
-    private static String config(boolean flagged) {
+    static String config(boolean flagged) {
         String smb = flagged ? "mode: all, defaultThreshold: 0ms, minCount: 10000"
                 : "mode: all, defaultThreshold: 200ms, track: {SMB2_WRITE: 500ms}, minCount: 10";
         String nfs = flagged ? "mode: all, defaultThreshold: 0ms, minCount: 10000"
@@ -181,7 +194,7 @@ public final class FioBenchmark {
                   - {name: nfs-latency, type: latency, protocol: nfs, %s, window: 1s}
                   - {name: smb-hung, type: hung, protocol: smb, after: 30s}
                   - {name: nfs-hung, type: hung, protocol: nfs, after: 30s}
-                """.formatted(!flagged, smb, nfs);
+                """.formatted(!flagged && REALISTIC_FTRACE, smb, nfs);
     }
 
     private static String report(List<Run> runs, Map<String, double[]> probeCost, int rounds, int seconds, int rate) {
@@ -192,8 +205,8 @@ public final class FioBenchmark {
                 seconds, rounds, rate, System.getProperty("accel", "TCG"), rate));
         s.append("| mount | mode | setup | IOPS | IOPS ratio | agent CPU s / M ops | agent RSS MiB (peak) | dropped | anomalies / bundles |\n");
         s.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
-        for (String mount : List.of("smb", "nfs")) {
-            for (String mode : List.of("rate", "full")) {
+        for (String mount : MOUNTS) {
+            for (String mode : MODES) {
                 double base = median(runs, mount, mode, Setup.NONE, Run::iops);
                 for (Setup setup : Setup.values()) {
                     double iops = median(runs, mount, mode, setup, Run::iops);
@@ -238,8 +251,8 @@ public final class FioBenchmark {
         s.append("<text x=\"10\" y=\"16\" font-size=\"13\">IOPS with the agent / without (bars), agent CPU s per million ops (labels)</text>\n");
         int x = 40;
         String[] colors = {"#999999", "#2965cc", "#d9822b"};
-        for (String mount : List.of("smb", "nfs")) {
-            for (String mode : List.of("rate", "full")) {
+        for (String mount : MOUNTS) {
+            for (String mode : MODES) {
                 double base = median(runs, mount, mode, Setup.NONE, Run::iops);
                 for (Setup setup : Setup.values()) {
                     double ratio = base == 0 ? 0 : median(runs, mount, mode, setup, Run::iops) / base;
