@@ -2,9 +2,13 @@ package dev.aod.agent.capture;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,35 +31,83 @@ public final class Redactor {
 
     private Redactor() {}
 
-    /** Rewrites {@code file} without its credentials; returns how many it removed (0 for binary files). */
+    /**
+     * Rewrites {@code file} without its credentials; returns how many it removed (0 for binary files).
+     * The file is read a line at a time, as bytes (ISO-8859-1: the patterns are ASCII, and every other
+     * byte comes back out as it went in, valid UTF-8 or not), so a large ftrace window or journal costs
+     * no more heap than its longest line. It is replaced only when something was removed.
+     */
     public static int redact(Path file) throws IOException {
         if (isBinary(file)) {
             return 0;
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder(text.length());
-        int count = 0;
-        boolean inKey = false;
-        boolean keyAlreadyMasked = true;
-        for (String line : text.split("\n", -1)) {
+        Path redacted = file.resolveSibling(file.getFileName() + ".redacting");
+        Lines lines;
+        try (Reader in = new InputStreamReader(Files.newInputStream(file), StandardCharsets.ISO_8859_1);
+                Writer out = Files.newBufferedWriter(redacted, StandardCharsets.ISO_8859_1)) {
+            lines = new Lines(out);
+            char[] buf = new char[1 << 16];
+            StringBuilder line = new StringBuilder();
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        line.append(buf, from, i - from);
+                        lines.line(line.toString(), true);
+                        line.setLength(0);
+                        from = i + 1;
+                    }
+                }
+                line.append(buf, from, n - from);
+            }
+            lines.line(line.toString(), false);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(redacted);
+            throw e;
+        }
+        if (lines.count > 0) {
+            Files.move(redacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            Files.delete(redacted);
+        }
+        return lines.count;
+    }
+
+    /** Writes each line of a file without its credentials, and counts what it removed. */
+    private static final class Lines {
+        private final Writer out;
+        private int count;
+        private boolean inKey;
+        private boolean keyAlreadyMasked = true;
+
+        Lines(Writer out) {
+            this.out = out;
+        }
+
+        /** {@code newline}: the line ended with '\n' (every line but perhaps the file's last). */
+        void line(String text, boolean newline) throws IOException {
+            String end = newline ? "\n" : "";
             if (inKey) {
-                if (PEM_END.matcher(line).find()) {
+                if (PEM_END.matcher(text).find()) {
                     inKey = false;
                     count += keyAlreadyMasked ? 0 : 1;
-                    out.append(line).append('\n');
-                } else if (!line.equals(MASK)) {
+                    out.write(text + end);
+                } else if (!text.equals(MASK)) {
                     keyAlreadyMasked = false;
                 }
-                continue;
+                if (!newline && inKey && !keyAlreadyMasked) {
+                    count++;
+                }
+                return;
             }
-            if (PEM_BEGIN.matcher(line).find()) {
+            if (PEM_BEGIN.matcher(text).find()) {
                 inKey = true;
                 keyAlreadyMasked = true;
-                out.append(line).append('\n').append(MASK).append('\n');
-                continue;
+                out.write(text + "\n" + MASK + end);
+                return;
             }
             for (Pattern p : SECRETS) {
-                Matcher m = p.matcher(line);
+                Matcher m = p.matcher(text);
                 StringBuilder replaced = new StringBuilder();
                 boolean found = false;
                 while (m.find()) {
@@ -68,19 +120,11 @@ public final class Redactor {
                 }
                 if (found) {
                     m.appendTail(replaced);
-                    line = replaced.toString();
+                    text = replaced.toString();
                 }
             }
-            out.append(line).append('\n');
+            out.write(text + end);
         }
-        if (inKey && !keyAlreadyMasked) {
-            count++;
-        }
-        if (count > 0) {
-            out.setLength(out.length() - 1);
-            Files.writeString(file, out, StandardCharsets.UTF_8);
-        }
-        return count;
     }
 
     private static boolean isBinary(Path file) throws IOException {

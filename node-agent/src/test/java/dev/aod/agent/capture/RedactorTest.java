@@ -2,6 +2,7 @@ package dev.aod.agent.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,29 @@ class RedactorTest {
 
         assertThat(Redactor.redact(pcap)).isZero();
         assertThat(Files.readAllBytes(pcap)).isEqualTo(bytes);
+    }
+
+    @Test
+    void keepsEveryOtherByteOfALargeFileThatIsNotUtf8() throws Exception {
+        Path f = dir.resolve("ftrace.txt");
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 200_000; i++) {
+            byte[] line = (" kworker-" + i + " [001] smb3_cmd_done: mid=" + i + " \u00e9\n").getBytes(StandardCharsets.UTF_8);
+            expected.write(line);
+            written.write(line);
+        }
+        byte[] latin1 = {'\t', (byte) 0xe9, (byte) 0xff, '\r', '\n'};
+        expected.write(latin1);
+        written.write(latin1);
+        written.write("mount.cifs password=s3cr3t".getBytes(StandardCharsets.US_ASCII));
+        expected.write(("mount.cifs password=" + Redactor.MASK).getBytes(StandardCharsets.US_ASCII));
+        Files.write(f, written.toByteArray());
+
+        assertThat(Redactor.redact(f)).isEqualTo(1);
+
+        assertThat(Files.readAllBytes(f)).as("the file but its password, no newline added at its end")
+                .isEqualTo(expected.toByteArray());
+        assertThat(dir.resolve("ftrace.txt.redacting")).doesNotExist();
     }
 }
