@@ -17,7 +17,10 @@ final class Logging {
     private Logging() {}
 
     static void configure(Format format) {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        configure((LoggerContext) LoggerFactory.getILoggerFactory(), format);
+    }
+
+    static void configure(LoggerContext context, Format format) {
         context.reset();
         Encoder<ILoggingEvent> encoder;
         if (format == Format.JSON) {
