@@ -178,7 +178,7 @@ public final class Agent implements AutoCloseable {
         AgentConfig config = setup.config();
         Files.createDirectories(config.bundleDir());
         Files.createDirectories(config.stagingDir());
-        verbose = new VerboseSwitches(host.proc(), config.outputDir().resolve(".verbose-restore"));
+        verbose = new VerboseSwitches(host, Path.of("/dev/kmsg"), config.outputDir().resolve(".verbose-restore"));
         try {
             verbose.restoreLeftovers();
         } catch (IOException e) {

@@ -50,7 +50,7 @@ class BundlerRecoveryTest {
         HostPaths host = new HostPaths(out.resolve("p"), out.resolve("s"), out.resolve("e"), out.resolve("l"));
         FlightRecorder recorder = new FlightRecorder(4);
         ActionCatalog catalog = new ActionCatalog(CaptureSettings.DEFAULTS, host, recorder, MonotonicClock.SYSTEM,
-                () -> null, () -> null, new VerboseSwitches(out.resolve("p"), out.resolve(".v")));
+                () -> null, () -> null, new VerboseSwitches(host, out.resolve("kmsg"), out.resolve(".v")));
         return new Bundler(out.resolve(".staging"), out.resolve("bundles"), catalog, new CaptureRunner(),
                 CaptureSettings.DEFAULTS, recorder, new Manifest.NodeInfo("n", "k", "v"), MonotonicClock.SYSTEM);
     }

@@ -97,7 +97,7 @@ class ActionsTest {
         assertThat(run(new SyslogsAction(host.varLog(), T)).error()).contains("journald-only host");
         assertThat(run(new FtraceAction(() -> null, T)).status()).isEqualTo(ActionResult.Status.SKIPPED);
         assertThat(run(new PacketCaptureAction(() -> null, T)).error()).contains("capture.packetCapture.enabled");
-        assertThat(run(new VerboseLogAction(new VerboseSwitches(host.proc(), staging.resolve(".v")), T)).error())
+        assertThat(run(new VerboseLogAction(new VerboseSwitches(host, root.resolve("kmsg"), staging.resolve(".v")), T)).error())
                 .contains("capture.verbose.cifsFyi");
     }
 

@@ -68,9 +68,10 @@ class CaptureRunnerTest {
         Files.writeString(proc.resolve("fs/cifs/Stats"), "Resources in use\nCIFS Session: 1\n");
         Files.createDirectories(proc.resolve("1"));
         Files.writeString(proc.resolve("1/mountinfo"), "36 25 0:32 / /mnt/smb rw - cifs //127.0.0.1/share rw\n");
-        ActionCatalog catalog = new ActionCatalog(CaptureSettings.DEFAULTS, new HostPaths(proc, proc.resolve("sys"),
-                proc.resolve("etc"), proc.resolve("log")), new FlightRecorder(16), dev.aod.agent.detect.MonotonicClock.SYSTEM,
-                () -> null, () -> null, new VerboseSwitches(proc, dir.resolve(".verbose")));
+        HostPaths host = new HostPaths(proc, proc.resolve("sys"), proc.resolve("etc"), proc.resolve("log"));
+        ActionCatalog catalog = new ActionCatalog(CaptureSettings.DEFAULTS, host, new FlightRecorder(16),
+                dev.aod.agent.detect.MonotonicClock.SYSTEM, () -> null, () -> null,
+                new VerboseSwitches(host, dir.resolve("kmsg"), dir.resolve(".verbose")));
 
         List<ActionResult> results = runner.run(catalog.resolve(List.of("stats", "debugdata", "mounts")), context());
 
