@@ -32,11 +32,21 @@ public record CaptureSettings(
      */
     public record Ftrace(boolean enabled, int bufferSizeKb, List<String> systems, List<String> exclude) {
         /**
-         * The NFS server's events of the sunrpc system (svc*, the server's caches) are left out: they
-         * tell nothing about the client, and on a node that also serves NFS they cost each request.
+         * Left out of the sunrpc system: the NFS server's events (svc*, the server's caches), which tell
+         * nothing about the client and on a node that also serves NFS cost each request, and the RPC
+         * state machine's steps (some 18 events per RPC, 14 of them rpc_task_run_action). What stays
+         * per RPC is its start and end (rpc_task_begin, rpc_task_end), each transmission (xprt_transmit)
+         * and its latency by procedure (rpc_stats_latency), besides every error, timeout, retransmit and
+         * connection event: the same buffer holds about three times as many RPCs before a trigger
+         * (bench/agent-footprint.sh), and recording costs less.
          */
         public static final Ftrace DEFAULTS = new Ftrace(true, 2048, List.of("cifs", "nfs", "nfs4", "sunrpc"),
-                List.of("sunrpc/svc*", "sunrpc/cache_entry_*"));
+                List.of("sunrpc/svc*", "sunrpc/cache_entry_*", "sunrpc/rpc_task_run_action", "sunrpc/rpc_task_sleep",
+                        "sunrpc/rpc_task_wakeup", "sunrpc/rpc_task_sync_*", "sunrpc/rpc_task_call_done",
+                        "sunrpc/rpc_buf_alloc", "sunrpc/rpc_xdr_sendto", "sunrpc/rpc_xdr_recvfrom", "sunrpc/rpc_xdr_reply_pages",
+                        "sunrpc/rpc_request",
+                        "sunrpc/xprt_reserve", "sunrpc/xprt_*_xprt", "sunrpc/xprt_*_cong", "sunrpc/xprt_lookup_rqst",
+                        "sunrpc/xs_stream_read_*", "sunrpc/xs_data_ready"));
 
         public Ftrace {
             systems = List.copyOf(systems);
