@@ -21,6 +21,9 @@ public interface LibC {
 
     int getppid();
 
+    /** glibc: gives the free memory at the top of each malloc arena back to the kernel. */
+    int malloc_trim(@size_t long pad);
+
     @SaveError
     int mount(String source, String target, String fileSystemType, long flags, Pointer data);
 }

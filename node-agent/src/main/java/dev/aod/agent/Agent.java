@@ -24,6 +24,7 @@ import dev.aod.agent.report.AgentStatus;
 import dev.aod.agent.source.EventSource;
 import dev.aod.agent.source.ProbeStatus;
 import dev.aod.bpf.EventBatch;
+import dev.aod.bpf.NativeHeap;
 import dev.aod.config.AgentConfig;
 import dev.aod.config.CaptureSettings;
 import dev.aod.config.LoadedConfig;
@@ -188,7 +189,7 @@ public final class Agent implements AutoCloseable {
         for (Path recovered : setup.bundler().recover()) {
             bundleListeners.forEach(l -> l.accept(recovered));
         }
-        List<ProbeStatus> probes = source.start(config);
+        List<ProbeStatus> probes = startProbes(config);
         probes.forEach(p -> log.info("probe {}", p));
         for (String drop : List.of("ringbuf_full", "inflight_full")) {
             for (ProbeStatus p : probes) {
@@ -277,11 +278,18 @@ public final class Agent implements AutoCloseable {
             bundling.setCorePoolSize(concurrent);
             bundling.setMaximumPoolSize(concurrent);
         }
-        List<ProbeStatus> probes = source.start(config);
+        List<ProbeStatus> probes = startProbes(config);
         setup = next;
         configState = configState(loaded, configState.generation() + 1, List.of());
         log.info("configuration {} applied (generation {})", loaded.source(), configState.generation());
         probes.forEach(p -> log.info("probe {}", p));
+    }
+
+    /** Loading probes parses the kernel's BTF in the C heap, which glibc would keep resident afterwards. */
+    private List<ProbeStatus> startProbes(AgentConfig config) {
+        List<ProbeStatus> probes = source.start(config);
+        NativeHeap.trim();
+        return probes;
     }
 
     /** Records that a new configuration was rejected; the running one stays. */
@@ -365,6 +373,14 @@ public final class Agent implements AutoCloseable {
 
     private void makeBundle(Anomaly a, Setup s, long firedNs) {
         try {
+            makeBundleOf(a, s, firedNs);
+        } finally {
+            NativeHeap.trim();
+        }
+    }
+
+    private void makeBundleOf(Anomaly a, Setup s, long firedNs) {
+        try {
             Path bundle = s.bundler().create(a);
             bundles.incrementAndGet();
             lastBundle = bundle.toString();
@@ -416,6 +432,7 @@ public final class Agent implements AutoCloseable {
         List<ProbeStatus> before = source.probes();
         List<ProbeStatus> after = source.refresh();
         if (!after.equals(before)) {
+            NativeHeap.trim();
             after.forEach(p -> log.info("probe {}", p));
         }
         Setup s = setup;
