@@ -10,8 +10,8 @@ public final class AgentJar {
     private static final Path JAR = Path.of(System.getProperty("aod.agent.jar",
             E2ePaths.moduleDir().resolve("../node-agent/target/aod-agent.jar").toString()));
 
-    /** How the guest starts it (arguments follow): C1 only and the class-data archive, as the unit runs it. */
-    public static final String JAVA = "java -XX:TieredStopAtLevel=1 -Xshare:auto -jar /host/agent/aod-agent.jar";
+    /** How the guest starts it (arguments follow): C1 only and no class-data archive, as the unit runs it. */
+    public static final String JAVA = "java -XX:TieredStopAtLevel=1 -Xshare:off -jar /host/agent/aod-agent.jar";
 
     private AgentJar() {}
 
