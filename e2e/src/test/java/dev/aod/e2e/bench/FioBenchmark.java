@@ -29,7 +29,7 @@ public final class FioBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String AGENT_JVM =
             "-XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 "
-                    + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto";
+                    + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:off";
 
     /** For the small reads of agent state in a guest whose two emulated CPUs the agent's start may fill. */
     private static final Duration GUEST_POLL = Duration.ofSeconds(60);
@@ -44,7 +44,7 @@ public final class FioBenchmark {
     enum Setup { NONE, REALISTIC, FLAGGED }
 
     record Run(String mount, String mode, Setup setup, int round, double iops, long ops, double agentCpuSeconds,
-            long agentRssKb, long drops, long anomalies, long bundles) {}
+            long agentRssKb, long agentPeakRssKb, long drops, long anomalies, long bundles) {}
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(System.getProperty("rounds", "3"));
@@ -111,12 +111,16 @@ public final class FioBenchmark {
         long ops = job.get("read").get("total_ios").asLong() + job.get("write").get("total_ios").asLong();
         double cpu = 0;
         long rss = 0;
+        long peak = 0;
         long drops = 0;
         long anomalies = 0;
         long bundles = 0;
         if (setup != Setup.NONE) {
             cpu = (cpuTicks(guest, pid, agentLog) - cpuBefore) / 100.0;
-            rss = Long.parseLong(guest.run("awk '/VmHWM/ {print $2}' /proc/" + pid + "/status", GUEST_POLL).strip());
+            String[] kb = guest.run("awk '/^VmRSS|^VmHWM/ {print $2}' /proc/" + pid + "/status", GUEST_POLL)
+                    .strip().split("\\s+");
+            peak = Long.parseLong(kb[0]);
+            rss = Long.parseLong(kb[1]);
             String status = guest.run("busybox wget -qO- http://127.0.0.1:9464/status", Duration.ofSeconds(20));
             JsonNode st = JSON.readTree(status);
             for (JsonNode d : st.get("drops")) {
@@ -129,7 +133,7 @@ public final class FioBenchmark {
                     + "; echo 'the agent did not stop within 60 s of SIGTERM' >&2; exit 1", Duration.ofMinutes(2));
         }
         guest.run("rm -f /mnt/" + mount + "/bench.*", Duration.ofMinutes(1));
-        return new Run(mount, mode, setup, round, iops, ops, cpu, rss, drops, anomalies, bundles);
+        return new Run(mount, mode, setup, round, iops, ops, cpu, rss, peak, drops, anomalies, bundles);
     }
 
     private static long cpuTicks(GuestVm guest, String pid, Path agentLog) throws IOException {
@@ -203,7 +207,7 @@ public final class FioBenchmark {
         s.append(String.format(Locale.ROOT, "fio randrw 4k direct psync, %d s per run, %d rounds, alternating order; "
                 + "`rate` = %d IOPS, `full` = unlimited. Guest: qemu %s, Debian 6.1 kernel. Medians over rounds.%n%n",
                 seconds, rounds, rate, System.getProperty("accel", "TCG"), rate));
-        s.append("| mount | mode | setup | IOPS | IOPS ratio | agent CPU s / M ops | agent RSS MiB (peak) | dropped | anomalies / bundles |\n");
+        s.append("| mount | mode | setup | IOPS | IOPS ratio | agent CPU s / M ops | agent RSS MiB (end / peak) | dropped | anomalies / bundles |\n");
         s.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (String mount : MOUNTS) {
             for (String mode : MODES) {
@@ -214,13 +218,15 @@ public final class FioBenchmark {
                             r -> r.agentCpuSeconds() / Math.max(1, r.ops()) * 1e6);
                     double rss = runs.stream().filter(r -> matches(r, mount, mode, setup))
                             .mapToLong(Run::agentRssKb).max().orElse(0) / 1024.0;
+                    double peak = runs.stream().filter(r -> matches(r, mount, mode, setup))
+                            .mapToLong(Run::agentPeakRssKb).max().orElse(0) / 1024.0;
                     long drops = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::drops).sum();
                     long anomalies = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::anomalies).sum();
                     long bundles = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::bundles).sum();
                     s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.3f | %s | %s | %s | %s |%n", mount, mode,
                             setup.name().toLowerCase(Locale.ROOT), iops, iops / base,
                             setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.1f", cpuPerM),
-                            setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.0f", rss),
+                            setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.0f / %.0f", rss, peak),
                             setup == Setup.NONE ? "–" : Long.toString(drops),
                             setup == Setup.NONE ? "–" : anomalies + " / " + bundles));
                 }
@@ -242,13 +248,16 @@ public final class FioBenchmark {
         return v.length == 0 ? 0 : v[v.length / 2];
     }
 
-    /** Bars of the IOPS ratio (left scale) and agent CPU per million operations (labels), per configuration. */
+    /**
+     * Bars of the IOPS ratio (median; a whisker from the lowest to the highest round's IOPS over the median
+     * without the agent) and agent CPU per million operations (labels), per configuration.
+     */
     private static String chart(List<Run> runs) {
         int w = 760;
         int h = 300;
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
-        s.append("<text x=\"10\" y=\"16\" font-size=\"13\">IOPS with the agent / without (bars), agent CPU s per million ops (labels)</text>\n");
+        s.append("<text x=\"10\" y=\"16\" font-size=\"13\">IOPS with the agent / without (bars: median, whiskers: rounds), agent CPU s per million ops (labels)</text>\n");
         int x = 40;
         String[] colors = {"#999999", "#2965cc", "#d9822b"};
         for (String mount : MOUNTS) {
@@ -256,11 +265,18 @@ public final class FioBenchmark {
                 double base = median(runs, mount, mode, Setup.NONE, Run::iops);
                 for (Setup setup : Setup.values()) {
                     double ratio = base == 0 ? 0 : median(runs, mount, mode, setup, Run::iops) / base;
-                    double barH = Math.max(0, Math.min(1.1, ratio)) / 1.1 * 200;
+                    double barH = Math.max(0, Math.min(1.3, ratio)) / 1.3 * 200;
                     s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"40\" height=\"%.1f\" fill=\"%s\"/>%n",
                             x, 250 - barH, barH, colors[setup.ordinal()]));
+                    double[] rounds = runs.stream().filter(r -> matches(r, mount, mode, setup))
+                            .mapToDouble(r -> base == 0 ? 0 : Math.min(1.3, r.iops() / base) / 1.3 * 200).sorted().toArray();
+                    if (rounds.length > 1) {
+                        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"black\"/>%n",
+                                x + 20, 250 - rounds[0], x + 20, 250 - rounds[rounds.length - 1]));
+                    }
+                    double top = Math.max(barH, rounds.length == 0 ? 0 : rounds[rounds.length - 1]);
                     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%.3f</text>%n",
-                            x + 20, 245 - barH, ratio));
+                            x + 20, 245 - top, ratio));
                     if (setup != Setup.NONE) {
                         double cpu = median(runs, mount, mode, setup, r -> r.agentCpuSeconds() / Math.max(1, r.ops()) * 1e6);
                         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"265\" text-anchor=\"middle\">%.1fs</text>%n", x + 20, cpu));
