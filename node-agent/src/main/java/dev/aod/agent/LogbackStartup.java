@@ -8,7 +8,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * Logback's start-up configuration (found through META-INF/services): the agent's text format, set in
  * code, so that no logback.xml is parsed: that would load Logback's Joran and the JDK's XML parser,
- * some 400 classes of metaspace the agent never uses again. A logback.xml or logback-test.xml on the
+ * some 460 classes of metaspace the agent never uses again. A logback.xml or logback-test.xml on the
  * class path (tests that put the agent on theirs) is left to Logback as usual.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_TOP_PRIORITY)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ public final class VerboseSwitches {
             return false;
         }
         Map<Path, String> targets = new LinkedHashMap<>();
-        List<String> modules = new java.util.ArrayList<>();
+        List<String> modules = new ArrayList<>();
         if (cifs && Files.exists(cifsFyi)) {
             targets.put(cifsFyi, ALL_ON_CIFS);
             modules.addAll(CIFS_MODULES);
