@@ -260,7 +260,9 @@ class KubernetesE2E {
         assertThat(event.getSpec().server()).isEqualTo("127.0.0.1");
         assertThat(awaitBundle(event.getMetadata().getName(), BundleState.SHIPPED).getStatus().bundle().uri())
                 .contains(NODE);
-        assertThat(agent.log()).contains("the API server answers again");
+        // the agent logs this once the API server's answer to the write is back in the guest, which can be
+        // after the test already sees what the write made
+        agent.awaitLog("the API server answers again", WAIT);
         Instant heartbeat = Instant.parse(nodeStatus().orElseThrow().lastHeartbeatTime());
         await().atMost(WAIT).until(() -> Instant.parse(nodeStatus().orElseThrow().lastHeartbeatTime()).isAfter(heartbeat));
     }

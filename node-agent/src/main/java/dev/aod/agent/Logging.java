@@ -49,6 +49,6 @@ final class Logging {
         root.addAppender(console);
         context.getLogger("libbpf").setLevel(Level.INFO);
         // warns at every start that aod.dev is at v1alpha1, which the CRDs say already
-        context.getLogger("io.fabric8.kubernetes.client.utils.VersionUsageUtils").setLevel(Level.ERROR);
+        context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
     }
 }
