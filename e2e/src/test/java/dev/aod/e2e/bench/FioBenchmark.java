@@ -29,7 +29,8 @@ public final class FioBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String AGENT_JVM =
             "-XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 "
-                    + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:off";
+                    + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:off "
+                    + "-XX:CompileCommand=quiet -XX:CompileCommand=exclude,jnr.x86asm.Assembler::_emitX86";
 
     /** For the small reads of agent state in a guest whose two emulated CPUs the agent's start may fill. */
     private static final Duration GUEST_POLL = Duration.ofSeconds(60);
