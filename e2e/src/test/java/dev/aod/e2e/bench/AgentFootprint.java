@@ -45,10 +45,10 @@ public final class AgentFootprint {
 
     /** Runs the agent with these options through the idle and fio phases; returns its resident set at the end. */
     private static String measure(GuestVm guest, String jvm, String agentLog, int seconds) throws Exception {
-        String env = java.util.Arrays.stream(jvm.split("\\s+")).filter(o -> o.matches("[A-Z_]+=\\S*"))
-                .collect(Collectors.joining(" "));
-        String options = java.util.Arrays.stream(jvm.split("\\s+")).filter(o -> !o.matches("[A-Z_]+=\\S*"))
-                .collect(Collectors.joining(" "));
+        Map<Boolean, String> isEnv = java.util.Arrays.stream(jvm.split("\\s+"))
+                .collect(Collectors.partitioningBy(o -> o.matches("[A-Z_]+=\\S*"), Collectors.joining(" ")));
+        String env = isEnv.get(true);
+        String options = isEnv.get(false);
         guest.run("rm -rf /tmp/aod-bench; mkdir -p /tmp/aod-bench; setsid env " + env + " java " + options
                 + " -XX:NativeMemoryTracking=summary -XX:+UnlockDiagnosticVMOptions -XX:+PrintNMTStatistics"
                 + " -jar /host/agent/aod-agent.jar run --config /host/policy.yaml >" + agentLog + " 2>&1"

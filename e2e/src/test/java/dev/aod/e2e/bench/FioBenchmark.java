@@ -27,10 +27,8 @@ import java.util.Map;
  */
 public final class FioBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String AGENT_JVM =
-            "-XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 "
-                    + "-XX:ReservedCodeCacheSize=16m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:off "
-                    + "-XX:CompileCommand=quiet -XX:CompileCommand=exclude,jnr.x86asm.Assembler::_emitX86";
+    /** The systemd unit's JVM options, which the image runs too (AgentImageIT checks that). */
+    static final String AGENT_JVM = unitJvmOptions();
 
     /** For the small reads of agent state in a guest whose two emulated CPUs the agent's start may fill. */
     private static final Duration GUEST_POLL = Duration.ofSeconds(60);
@@ -137,6 +135,19 @@ public final class FioBenchmark {
         return new Run(mount, mode, setup, round, iops, ops, cpu, rss, peak, drops, anomalies, bundles);
     }
 
+    private static String unitJvmOptions() {
+        Path unit = E2ePaths.moduleDir().resolve("../packaging/systemd/aod-agent.service");
+        try {
+            String execStart = Files.readString(unit).replace("\\\n", " ").lines()
+                    .filter(l -> l.startsWith("ExecStart=")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(unit + " has no ExecStart="));
+            List<String> words = List.of(execStart.split("\\s+"));
+            return String.join(" ", words.subList(1, words.indexOf("-jar")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static long cpuTicks(GuestVm guest, String pid, Path agentLog) throws IOException {
         var stat = guest.exec("cat /proc/" + pid + "/stat", GUEST_POLL);
         if (stat.exitCode() != 0) {
@@ -217,13 +228,12 @@ public final class FioBenchmark {
                     double iops = median(runs, mount, mode, setup, Run::iops);
                     double cpuPerM = setup == Setup.NONE ? 0 : median(runs, mount, mode, setup,
                             r -> r.agentCpuSeconds() / Math.max(1, r.ops()) * 1e6);
-                    double rss = runs.stream().filter(r -> matches(r, mount, mode, setup))
-                            .mapToLong(Run::agentRssKb).max().orElse(0) / 1024.0;
-                    double peak = runs.stream().filter(r -> matches(r, mount, mode, setup))
-                            .mapToLong(Run::agentPeakRssKb).max().orElse(0) / 1024.0;
-                    long drops = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::drops).sum();
-                    long anomalies = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::anomalies).sum();
-                    long bundles = runs.stream().filter(r -> matches(r, mount, mode, setup)).mapToLong(Run::bundles).sum();
+                    List<Run> these = runs.stream().filter(r -> matches(r, mount, mode, setup)).toList();
+                    double rss = these.stream().mapToLong(Run::agentRssKb).max().orElse(0) / 1024.0;
+                    double peak = these.stream().mapToLong(Run::agentPeakRssKb).max().orElse(0) / 1024.0;
+                    long drops = these.stream().mapToLong(Run::drops).sum();
+                    long anomalies = these.stream().mapToLong(Run::anomalies).sum();
+                    long bundles = these.stream().mapToLong(Run::bundles).sum();
                     s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.3f | %s | %s | %s | %s |%n", mount, mode,
                             setup.name().toLowerCase(Locale.ROOT), iops, iops / base,
                             setup == Setup.NONE ? "–" : String.format(Locale.ROOT, "%.1f", cpuPerM),
